@@ -1,0 +1,1 @@
+"""Catwalk: video try-on generation backend. Importing this package does nothing."""

@@ -1,0 +1,83 @@
+"""Settings of the local stack, built once from the environment (a dict in tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SettingsError(ValueError):
+    """A setting is malformed; names the environment variable."""
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    home: Path  # runtime data, logs and stack.json
+    opt: Path  # what scripts/setup installed: the Triton server, test assets
+    model_repository: Path
+    models_venv: Path
+    host: str
+    postgres_port: int
+    s3_port: int
+    triton_http_port: int
+    triton_grpc_port: int
+    triton_metrics_port: int
+    s3_access_key: str
+    s3_secret_key: str
+    buckets: tuple[str, ...]
+    models: tuple[str, ...] | None  # None: every model in the repository
+    start_timeout_s: float  # per component (per model for Triton)
+
+    @property
+    def stack_file(self) -> Path:
+        return self.home / "stack.json"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StackSettings:
+        def port(name: str, default: int) -> int:
+            raw = env.get(name, str(default))
+            try:
+                value = int(raw)
+            except ValueError:
+                raise SettingsError(f"{name}={raw!r} is not a port number") from None
+            if not 1 <= value <= 65535:
+                raise SettingsError(f"{name}={value} is outside 1..65535")
+            return value
+
+        def path(name: str, default: Path) -> Path:
+            return Path(env.get(name, str(default))).resolve()
+
+        models = env.get("CATWALK_MODELS", "").strip()
+        timeout = env.get("CATWALK_START_TIMEOUT", "120")
+        try:
+            start_timeout_s = float(timeout)
+        except ValueError:
+            raise SettingsError(f"CATWALK_START_TIMEOUT={timeout!r} is not a number") from None
+        return cls(
+            home=path("CATWALK_HOME", REPO_ROOT / ".catwalk"),
+            opt=path("CATWALK_OPT", REPO_ROOT / ".catwalk" / "opt"),
+            model_repository=path("CATWALK_MODEL_REPOSITORY", REPO_ROOT / "model_repository"),
+            models_venv=path("CATWALK_MODELS_VENV", REPO_ROOT / ".venv-models"),
+            host=env.get("CATWALK_HOST", "127.0.0.1"),
+            postgres_port=port("CATWALK_POSTGRES_PORT", 55432),
+            s3_port=port("CATWALK_S3_PORT", 58333),
+            triton_http_port=port("CATWALK_TRITON_HTTP_PORT", 58000),
+            triton_grpc_port=port("CATWALK_TRITON_GRPC_PORT", 58001),
+            triton_metrics_port=port("CATWALK_TRITON_METRICS_PORT", 58002),
+            s3_access_key=env.get("CATWALK_S3_ACCESS_KEY", "catwalk"),
+            s3_secret_key=env.get("CATWALK_S3_SECRET_KEY", "catwalk-local-secret"),
+            buckets=("catwalk-library", "catwalk-jobs"),
+            models=tuple(m.strip() for m in models.split(",") if m.strip()) or None,
+            start_timeout_s=start_timeout_s,
+        )

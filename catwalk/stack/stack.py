@@ -1,0 +1,145 @@
+"""`catwalk up | down | status`: start, stop and inspect the local stack.
+
+Components start in order (PostgreSQL, S3, Triton) and stop in reverse. Each record
+(pid, endpoint, log) goes to stack.json as soon as the component is up, so `down` can
+always clean up what a failed `up` left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from catwalk.stack.errors import StackError
+from catwalk.stack.postgres import Postgres
+from catwalk.stack.process import alive, port_in_use
+from catwalk.stack.s3 import S3
+from catwalk.stack.settings import REPO_ROOT, StackSettings
+from catwalk.stack.triton import Triton
+
+Report = Callable[[str], None]
+
+
+class Component(Protocol):
+    name: str
+
+    def start(self) -> dict[str, Any]: ...
+    def health(self, record: dict[str, Any]) -> tuple[bool, str]: ...
+    def stop(self, record: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    name: str
+    running: bool
+    healthy: bool
+    pid: int | None
+    endpoint: str | None
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def components(settings: StackSettings) -> list[Component]:
+    return [Postgres(settings), S3(settings), Triton(settings)]
+
+
+def read_stack(settings: StackSettings) -> dict[str, Any]:
+    try:
+        return json.loads(settings.stack_file.read_text())
+    except FileNotFoundError:
+        return {"components": {}}
+
+
+def _write_stack(settings: StackSettings, stack: dict[str, Any]) -> None:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    tmp = settings.stack_file.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(stack, indent=2) + "\n")
+    os.replace(tmp, settings.stack_file)  # never a half-written stack.json
+
+
+def _ports(settings: StackSettings) -> dict[str, list[int]]:
+    return {
+        "postgres": [settings.postgres_port],
+        "s3": [settings.s3_port],
+        "triton": [settings.triton_http_port, settings.triton_grpc_port, settings.triton_metrics_port],
+    }
+
+
+def migrate(dsn: str) -> None:
+    """alembic upgrade head on the stack's database."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", dsn)
+    command.upgrade(config, "head")
+
+
+def up(settings: StackSettings, report: Report = lambda _: None) -> dict[str, Any]:
+    """Start what is not running; leave healthy components as they are."""
+    stack = read_stack(settings)
+    stack.update(home=str(settings.home), host=settings.host)
+    for component in components(settings):
+        record = stack["components"].get(component.name)
+        if record and alive(record.get("pid")) and component.health(record)[0]:
+            report(f"{component.name}: already running (pid {record['pid']})")
+            continue
+        busy = [p for p in _ports(settings)[component.name] if port_in_use(settings.host, p)]
+        if busy:
+            _fail(settings, stack, StackError(
+                component.name, f"port(s) {busy} on {settings.host} already in use "
+                "(another stack? set CATWALK_*_PORT)"))
+        report(f"{component.name}: starting")
+        started = time.monotonic()
+        try:
+            record = component.start()
+        except StackError as exc:
+            _fail(settings, stack, exc)
+        stack["components"][component.name] = record
+        _write_stack(settings, stack)
+        if component.name == "postgres":
+            report("postgres: alembic upgrade head")
+            migrate(record["endpoint"])
+        report(f"{component.name}: up in {time.monotonic() - started:.1f}s at {record['endpoint']}")
+    return stack
+
+
+def _fail(settings: StackSettings, stack: dict[str, Any], error: StackError) -> None:
+    """Stop what this `up` started, then raise: a failed `up` leaves nothing running."""
+    _write_stack(settings, stack)
+    down(settings)
+    raise error
+
+
+def down(settings: StackSettings, report: Report = lambda _: None) -> None:
+    stack = read_stack(settings)
+    for component in reversed(components(settings)):
+        record = stack["components"].pop(component.name, None)
+        if record is None:
+            continue
+        report(f"{component.name}: stopping")
+        component.stop(record)
+        _write_stack(settings, stack)
+    settings.stack_file.unlink(missing_ok=True)
+
+
+def status(settings: StackSettings) -> list[ComponentStatus]:
+    stack = read_stack(settings)
+    result = []
+    for component in components(settings):
+        record = stack["components"].get(component.name)
+        if record is None:
+            result.append(ComponentStatus(component.name, False, False, None, None, "not started"))
+            continue
+        running = alive(record.get("pid"))
+        healthy, detail = component.health(record) if running else (False, "process not running")
+        result.append(ComponentStatus(
+            component.name, running, healthy, record.get("pid"), record.get("endpoint"), detail))
+    return result
