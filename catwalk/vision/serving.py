@@ -140,21 +140,9 @@ class BatchedModel(ABC):
     # -- helpers ---------------------------------------------------------------------
 
     def _items(self, request: Any) -> list[Sequence[np.ndarray]]:
-        arrays = []
-        for name in self.inputs:
-            tensor = pb_utils.get_input_tensor_by_name(request, name)
-            if tensor is None:
-                raise VisionInputError(name, "missing")
-            arrays.append(tensor.as_numpy())
-        n = arrays[0].shape[0]
-        if n == 0:
-            raise VisionInputError(self.inputs[0], "empty batch")
-        for name, array in zip(self.inputs, arrays, strict=True):
-            if array.shape[0] != n:
-                raise VisionInputError(
-                    name, f"batch of {array.shape[0]} does not match {self.inputs[0]}'s {n}"
-                )
-        per_item = [tuple(a[i] for a in arrays) for i in range(n)]
+        # Triton has already checked presence, dtype, rank and equal batch sizes.
+        arrays = [pb_utils.get_input_tensor_by_name(request, name).as_numpy() for name in self.inputs]
+        per_item = [tuple(a[i] for a in arrays) for i in range(arrays[0].shape[0])]
         for item in per_item:
             self.check(item)
         return per_item

@@ -1,0 +1,1 @@
+"""The `catwalk` command: the operator's and developer's front door."""

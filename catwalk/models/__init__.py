@@ -1,0 +1,1 @@
+"""Operator tooling for the Triton model repository: validation, inference, benchmarks."""

@@ -1,0 +1,183 @@
+"""Throughput and latency of one model under concurrent load, with the server's own
+request/execution counts, so a run shows whether dynamic batching merged requests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import tritonclient.grpc as grpcclient
+import tritonclient.utils.shared_memory as shm
+from google.protobuf.json_format import MessageToJson
+from tritonclient.utils import np_to_triton_dtype
+
+
+@dataclass(frozen=True)
+class ServerCounts:
+    requests: int  # successful requests
+    executions: int  # model executions (a batch is one)
+    items: int  # inferences (images)
+
+
+@dataclass
+class BenchResult:
+    model: str
+    batching: bool
+    concurrency: int
+    items_per_request: int
+    wall_s: float
+    latencies_ms: list[float]
+    failures: int
+    counts: dict[str, ServerCounts] = field(default_factory=dict)  # per model incl. ensemble steps
+
+    @property
+    def items_per_s(self) -> float:
+        return len(self.latencies_ms) * self.items_per_request / self.wall_s if self.wall_s else 0.0
+
+    def latency_ms(self, q: float) -> float:
+        return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else float("nan")
+
+    def as_dict(self) -> dict:
+        return {
+            "model": self.model, "batching": self.batching, "concurrency": self.concurrency,
+            "items_per_request": self.items_per_request, "requests": len(self.latencies_ms),
+            "failures": self.failures, "wall_s": round(self.wall_s, 3),
+            "items_per_s": round(self.items_per_s, 2),
+            "p50_ms": round(self.latency_ms(50), 1), "p99_ms": round(self.latency_ms(99), 1),
+            "server": {m: {"requests": c.requests, "executions": c.executions, "items": c.items,
+                           "executions_per_request": round(c.executions / c.requests, 3) if c.requests else None}
+                       for m, c in self.counts.items()},
+        }
+
+
+def composing_models(client: grpcclient.InferenceServerClient, model: str) -> list[str]:
+    """The models an ensemble runs (recursively), or [model] for a plain model."""
+    config = client.get_model_config(model).config
+    if config.platform != "ensemble":
+        return [model]
+    found: list[str] = []
+    for step in config.ensemble_scheduling.step:
+        found += [m for m in composing_models(client, step.model_name) if m not in found]
+    return found
+
+
+def _counts(client: grpcclient.InferenceServerClient, model: str) -> ServerCounts:
+    stats = client.get_inference_statistics(model_name=model, as_json=True)["model_stats"]
+    return ServerCounts(
+        requests=sum(int(s["inference_stats"]["success"].get("count", 0)) for s in stats),
+        executions=sum(int(s.get("execution_count", 0)) for s in stats),
+        items=sum(int(s.get("inference_count", 0)) for s in stats),
+    )
+
+
+@contextlib.contextmanager
+def dynamic_batching(client: grpcclient.InferenceServerClient, model: str, enabled: bool) -> Iterator[None]:
+    """Run the block with the model's (or its steps') dynamic batcher on or off; off means
+    reloading them with the batcher removed from their config, and back afterwards."""
+    if enabled:
+        yield
+        return
+    originals = {name: client.get_model_config(name).config for name in composing_models(client, model)}
+    for name, original in originals.items():
+        config = type(original)()
+        config.CopyFrom(original)
+        config.ClearField("dynamic_batching")
+        client.load_model(name, config=_json(config))
+    try:
+        yield
+    finally:
+        # Explicitly: a plain load_model of an unchanged folder keeps the override.
+        for name, original in originals.items():
+            client.load_model(name, config=_json(original))
+
+
+def _json(config) -> str:
+    return MessageToJson(config, preserving_proto_field_name=True)
+
+
+@contextlib.contextmanager
+def _request_tensors(client: grpcclient.InferenceServerClient, inputs: Mapping[str, np.ndarray],
+                     shared_memory: bool) -> Iterator[list[grpcclient.InferInput]]:
+    """The request's input tensors: by value, or in system shared memory regions that
+    every request of the run reads (the inputs never change)."""
+    tensors, regions = [], []
+    try:
+        for name, array in inputs.items():
+            array = np.ascontiguousarray(array)
+            tensor = grpcclient.InferInput(name, list(array.shape), np_to_triton_dtype(array.dtype))
+            if shared_memory:
+                region = f"catwalk_bench_{os.getpid()}_{name}"
+                handle = shm.create_shared_memory_region(region, "/" + region, array.nbytes)
+                regions.append((region, handle))
+                shm.set_shared_memory_region(handle, [array])
+                client.register_system_shared_memory(region, "/" + region, array.nbytes)
+                tensor.set_shared_memory(region, array.nbytes)
+            else:
+                tensor.set_data_from_numpy(array)
+            tensors.append(tensor)
+        yield tensors
+    finally:
+        for region, handle in regions:
+            client.unregister_system_shared_memory(region)
+            shm.destroy_shared_memory_region(handle)
+
+
+def run(
+    url: str,
+    model: str,
+    inputs: Mapping[str, np.ndarray],
+    concurrency: int,
+    requests: int,
+    batching: bool = True,
+    shared_memory: bool = True,
+    timeout_s: float = 120.0,
+) -> BenchResult:
+    """Send `requests` requests, at most `concurrency` in flight, and measure. Inputs go
+    through system shared memory by default, as the orchestrator sends frames: the
+    figures are then the server's, not gRPC's copying of megabytes per frame."""
+    client = grpcclient.InferenceServerClient(url)
+    items = next(iter(inputs.values())).shape[0]
+    with _request_tensors(client, inputs, shared_memory) as tensors, \
+            dynamic_batching(client, model, batching):
+        models = [model] + [m for m in composing_models(client, model) if m != model]
+        # One warm-up request: first calls pay for lazy set-up in the models.
+        client.infer(model, tensors, client_timeout=timeout_s)
+        before = {m: _counts(client, m) for m in models}
+        latencies: list[float] = []
+        failures: list[str] = []
+        slots = threading.Semaphore(concurrency)
+        done = threading.Semaphore(0)
+
+        def finished(started: float, result, error) -> None:  # tritonclient passes result=, error=
+            if error is None:
+                latencies.append((time.perf_counter() - started) * 1000)
+            else:
+                failures.append(str(error))
+            slots.release()
+            done.release()
+
+        start = time.perf_counter()
+        for _ in range(requests):
+            slots.acquire()
+            client.async_infer(model, tensors, callback=partial(finished, time.perf_counter()),
+                               client_timeout=timeout_s)
+        for _ in range(requests):
+            done.acquire()
+        wall = time.perf_counter() - start
+        after = {m: _counts(client, m) for m in models}
+    client.close()
+    counts = {
+        m: ServerCounts(after[m].requests - before[m].requests,
+                        after[m].executions - before[m].executions,
+                        after[m].items - before[m].items)
+        for m in models
+    }
+    if failures and not latencies:
+        raise RuntimeError(f"every request to {model} failed: {failures[0]}")
+    return BenchResult(model, batching, concurrency, items, wall, latencies, len(failures), counts)

@@ -1,0 +1,114 @@
+"""`scripts/bench models`: pose_estimator, human_parser and person_analysis on 720x1280
+frames at concurrency 1/4/8, dynamic batching on vs off, with the server's
+execution/request ratio and the figures that explain the gain (or its absence).
+
+Runs on a stack of its own (temp dir, free ports) unless CATWALK_TRITON_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.table import Table
+
+from catwalk.models import bench
+from catwalk.models.client import connect
+from catwalk.models.samples import sample_inputs
+
+MODELS = ("pose_estimator", "human_parser", "person_analysis")
+CONCURRENCY = (1, 4, 8)
+WIDTH, HEIGHT = 720, 1280
+
+console = Console(highlight=False, soft_wrap=True, width=132)
+
+
+@contextmanager
+def triton_server():
+    """The URL of a Triton with the models loaded: the given one, or a stack of our own."""
+    if os.environ.get("CATWALK_TRITON_URL"):
+        yield os.environ["CATWALK_TRITON_URL"]
+        return
+    from catwalk.stack import stack
+    from catwalk.stack.process import free_port
+    from catwalk.stack.settings import StackSettings
+
+    with tempfile.TemporaryDirectory(prefix="catwalk-bench-") as home:
+        env = dict(os.environ, CATWALK_HOME=home,
+                   CATWALK_MODELS="pose_estimator,person_segmenter,human_parser,person_analysis")
+        for name in ("POSTGRES", "S3", "TRITON_HTTP", "TRITON_GRPC", "TRITON_METRICS"):
+            env[f"CATWALK_{name}_PORT"] = str(free_port())
+        settings = StackSettings.from_env(env)
+        console.print(f"[dim]starting a stack of its own in {home}[/dim]")
+        record = stack.up(settings)
+        try:
+            yield record["components"]["triton"]["endpoint"]
+        finally:
+            stack.down(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests-per-slot", type=int, default=6,
+                        help="requests per unit of concurrency (at least 16 per run)")
+    parser.add_argument("--models", default=",".join(MODELS))
+    args = parser.parse_args(argv)
+    cores = os.cpu_count() or 1
+    results: list[bench.BenchResult] = []
+    with triton_server() as url:
+        client = connect(url)
+        for model in args.models.split(","):
+            names = [i.name for i in client.get_model_config(model).config.input]
+            inputs = sample_inputs(client, names, WIDTH, HEIGHT, batch=1)
+            for batching in (True, False):
+                for concurrency in CONCURRENCY:
+                    requests = max(16, concurrency * args.requests_per_slot)
+                    console.print(f"[dim]{model}: batching {'on' if batching else 'off'}, "
+                                  f"concurrency {concurrency}, {requests} requests[/dim]")
+                    results.append(bench.run(url, model, inputs, concurrency, requests, batching))
+    report(results, cores)
+    return 0
+
+
+def report(results: list[bench.BenchResult], cores: int) -> None:
+    table = Table(title=f"models at {WIDTH}x{HEIGHT}, one frame per request, {cores} CPU cores")
+    for column in ("model", "conc", "batching", "frames/s", "p50 ms", "p99 ms",
+                   "executions/request", "frames/execution"):
+        table.add_column(column, justify="left" if column in ("model", "batching") else "right")
+    for r in results:
+        counts = r.counts[_busiest(r)]
+        table.add_row(r.model, str(r.concurrency), "on" if r.batching else "off",
+                      f"{r.items_per_s:.1f}", f"{r.latency_ms(50):.0f}", f"{r.latency_ms(99):.0f}",
+                      f"{counts.executions / counts.requests:.2f}",
+                      f"{counts.items / counts.executions:.2f}")
+    console.print(table)
+    console.print("[bold]gain from dynamic batching[/bold] (frames/s on ÷ off, same concurrency):")
+    by_key = {(r.model, r.concurrency, r.batching): r for r in results}
+    for model in dict.fromkeys(r.model for r in results):
+        single = by_key[(model, 1, False)]
+        service_ms = 1000 / single.items_per_s
+        gains = ", ".join(
+            f"c={c}: {by_key[(model, c, True)].items_per_s / by_key[(model, c, False)].items_per_s:.2f}×"
+            for c in CONCURRENCY)
+        console.print(f"  {model}: {gains}  (one frame alone: {service_ms:.0f} ms end to end; "
+                      f"a batch spreads over {cores} cores, so ≤ {cores}× is the CPU's ceiling)")
+
+
+def _busiest(result: bench.BenchResult) -> str:
+    """For an ensemble, the step with the most executions shows batching best."""
+    if len(result.counts) == 1:
+        return result.model
+    steps = {m: c for m, c in result.counts.items() if m != result.model}
+    return max(steps, key=lambda m: steps[m].executions)
+
+
+if __name__ == "__main__":
+    started = time.monotonic()
+    code = main(sys.argv[1:])
+    console.print(f"[dim]took {time.monotonic() - started:.0f}s[/dim]")
+    sys.exit(code)
