@@ -1,0 +1,77 @@
+"""Fixtures shared by the suites. Imports stay inside fixtures: tests/vision runs in the
+models' venv, which has none of the services' packages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_ports(count: int) -> list[int]:
+    from catwalk.stack.process import free_port
+
+    ports: set[int] = set()
+    while len(ports) < count:
+        ports.add(free_port())
+    return sorted(ports)
+
+
+def stack_environment(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a stack of its own: a home dir and free ports."""
+    names = ("POSTGRES", "S3", "TRITON_HTTP", "TRITON_GRPC", "TRITON_METRICS")
+    env = dict(os.environ)
+    env.pop("CATWALK_TRITON_URL", None)
+    env["CATWALK_HOME"] = str(home)
+    for name, port in zip(names, free_ports(len(names)), strict=True):
+        env[f"CATWALK_{name}_PORT"] = str(port)
+    env.setdefault("CATWALK_START_TIMEOUT", "180")
+    env.update(extra)
+    return env
+
+
+@dataclass
+class RunningStack:
+    env: dict[str, str]
+    settings: object  # catwalk.stack.settings.StackSettings
+    record: dict
+
+    @property
+    def triton_url(self) -> str:
+        return self.record["components"]["triton"]["endpoint"]
+
+    @property
+    def database_url(self) -> str:
+        return self.record["components"]["postgres"]["endpoint"]
+
+    def triton(self):
+        import tritonclient.grpc as grpcclient
+
+        return grpcclient.InferenceServerClient(self.triton_url)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """One real stack (PostgreSQL, S3, Triton with every model) for the session."""
+    from catwalk.stack import stack as local_stack
+    from catwalk.stack.settings import StackSettings
+
+    env = stack_environment(tmp_path_factory.mktemp("stack"))
+    settings = StackSettings.from_env(env)
+    try:
+        record = local_stack.up(settings)
+        yield RunningStack(env, settings, record)
+    finally:
+        local_stack.down(settings)
+
+
+@pytest.fixture(scope="session")
+def face_photos() -> Path:
+    """Real portraits from the face_recognition 1.3.0 sdist (unpacked by scripts/setup)."""
+    path = REPO / ".catwalk" / "opt" / "assets" / "faces"
+    assert (path / "obama.jpg").exists(), "run scripts/setup first"
+    return path
