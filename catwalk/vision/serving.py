@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+import cv2
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
@@ -91,6 +92,8 @@ class BatchedModel(ABC):
         }
         params = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
         workers = int(params.get("worker_threads", "0")) or (os.cpu_count() or 1)
+        # The pool parallelises across frames; OpenCV's own threads would oversubscribe the cores.
+        cv2.setNumThreads(1)
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix=self.model_name)
         self.logger = pb_utils.Logger
         self.setup(params)
