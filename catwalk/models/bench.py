@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import partial
 
 import numpy as np
@@ -23,6 +23,19 @@ class ServerCounts:
     requests: int  # successful requests
     executions: int  # model executions (a batch is one)
     items: int  # inferences (images)
+    compute_ns: int  # time the model spent executing (all executions, each counted once)
+    queue_ns: int  # time requests waited in the queue (summed over requests)
+
+    def __sub__(self, other: ServerCounts) -> ServerCounts:
+        return ServerCounts(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    @property
+    def compute_ms_per_item(self) -> float:
+        return self.compute_ns / self.items / 1e6 if self.items else float("nan")
+
+    @property
+    def queue_ms_per_request(self) -> float:
+        return self.queue_ns / self.requests / 1e6 if self.requests else float("nan")
 
 
 @dataclass
@@ -51,7 +64,9 @@ class BenchResult:
             "items_per_s": round(self.items_per_s, 2),
             "p50_ms": round(self.latency_ms(50), 1), "p99_ms": round(self.latency_ms(99), 1),
             "server": {m: {"requests": c.requests, "executions": c.executions, "items": c.items,
-                           "executions_per_request": round(c.executions / c.requests, 3) if c.requests else None}
+                           "executions_per_request": round(c.executions / c.requests, 3) if c.requests else None,
+                           "compute_ms_per_item": round(c.compute_ms_per_item, 2),
+                           "queue_ms_per_request": round(c.queue_ms_per_request, 2)}
                        for m, c in self.counts.items()},
         }
 
@@ -73,7 +88,19 @@ def _counts(client: grpcclient.InferenceServerClient, model: str) -> ServerCount
         requests=sum(int(s["inference_stats"]["success"].get("count", 0)) for s in stats),
         executions=sum(int(s.get("execution_count", 0)) for s in stats),
         items=sum(int(s.get("inference_count", 0)) for s in stats),
+        # batch_stats count each execution once, per batch size: input + compute + output.
+        compute_ns=sum(int(b[k].get("ns", 0)) for s in stats for b in s.get("batch_stats", [])
+                       for k in ("compute_input", "compute_infer", "compute_output")),
+        queue_ns=sum(int(s["inference_stats"]["queue"].get("ns", 0)) for s in stats),
     )
+
+
+def _settle(client: grpcclient.InferenceServerClient, model: str, requests: int, timeout_s: float = 5.0) -> None:
+    """Wait until the server's statistics count `requests`: they are updated just after
+    the response is sent, so a read right after a reply can miss it."""
+    deadline = time.monotonic() + timeout_s
+    while _counts(client, model).requests < requests and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @contextlib.contextmanager
@@ -147,7 +174,9 @@ def run(
             dynamic_batching(client, model, batching):
         models = [model] + [m for m in composing_models(client, model) if m != model]
         # One warm-up request: first calls pay for lazy set-up in the models.
+        start_counts = _counts(client, model)
         client.infer(model, tensors, client_timeout=timeout_s)
+        _settle(client, model, start_counts.requests + 1)
         before = {m: _counts(client, m) for m in models}
         latencies: list[float] = []
         failures: list[str] = []
@@ -170,14 +199,10 @@ def run(
         for _ in range(requests):
             done.acquire()
         wall = time.perf_counter() - start
+        _settle(client, model, before[model].requests + len(latencies))
         after = {m: _counts(client, m) for m in models}
     client.close()
-    counts = {
-        m: ServerCounts(after[m].requests - before[m].requests,
-                        after[m].executions - before[m].executions,
-                        after[m].items - before[m].items)
-        for m in models
-    }
+    counts = {m: after[m] - before[m] for m in models}
     if failures and not latencies:
         raise RuntimeError(f"every request to {model} failed: {failures[0]}")
     return BenchResult(model, batching, concurrency, items, wall, latencies, len(failures), counts)
