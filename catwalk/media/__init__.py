@@ -1,0 +1,1 @@
+"""Media plumbing shared by the studio and the assembly service: video files, sizes."""
