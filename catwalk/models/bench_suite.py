@@ -60,9 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
     results: list[bench.BenchResult] = []
+    instances: dict[str, str] = {}
     with triton_server() as url:
         client = connect(url)
         for model in args.models.split(","):
+            instances.update({step: _instances(client, step, cores) for step in bench.composing_models(client, model)})
             names = [i.name for i in client.get_model_config(model).config.input]
             inputs = sample_inputs(client, names, WIDTH, HEIGHT, batch=1)
             for batching in (True, False):
@@ -71,11 +73,18 @@ def main(argv: list[str] | None = None) -> int:
                     console.print(f"[dim]{model}: batching {'on' if batching else 'off'}, "
                                   f"concurrency {concurrency}, {requests} requests[/dim]")
                     results.append(bench.run(url, model, inputs, concurrency, requests, batching))
-    report(results, cores)
+    report(results, cores, instances)
     return 0
 
 
-def report(results: list[bench.BenchResult], cores: int) -> None:
+def _instances(client, model: str, cores: int) -> str:
+    config = client.get_model_config(model).config
+    threads = config.parameters.get("worker_threads")
+    per = threads.string_value if threads and threads.string_value != "0" else str(cores)
+    return f"{sum(g.count or 1 for g in config.instance_group)} instance(s) × {per} thread(s)"
+
+
+def report(results: list[bench.BenchResult], cores: int, instances: dict[str, str]) -> None:
     table = Table(title=f"models at {WIDTH}x{HEIGHT}, one frame per request, {cores} CPU cores")
     for column in ("model", "conc", "batching", "frames/s", "p50 ms", "p99 ms",
                    "exec/request", "frames/exec", "compute ms/frame", "queue ms"):
@@ -93,16 +102,25 @@ def report(results: list[bench.BenchResult], cores: int) -> None:
     console.print(table)
     console.print("exec/request and frames/exec: the server's own counts (an ensemble: its busiest step); "
                   "compute ms/frame: the server's execution time per frame (an ensemble: its steps summed).")
-    console.print("[bold]gain from dynamic batching[/bold] (frames/s on ÷ off, same concurrency):")
+    console.print("[bold]gain from dynamic batching[/bold] (frames/s on ÷ off, same concurrency), "
+                  "and why:")
     by_key = {(r.model, r.concurrency, r.batching): r for r in results}
+    top = max(CONCURRENCY)
     for model in dict.fromkeys(r.model for r in results):
         gains = ", ".join(
             f"c={c}: {by_key[(model, c, True)].items_per_s / by_key[(model, c, False)].items_per_s:.2f}×"
             for c in CONCURRENCY)
         console.print(f"  {model}: {gains}")
-    console.print(f"A batch's frames run on a pool of {cores} threads (one per core), so {cores}× is the ceiling "
-                  "here; where compute ms/frame does not fall with batching, the model's work holds the GIL "
-                  "(many small numpy calls) and only more instances (instance_group count) scale it on a CPU.")
+        for step, on in _steps(by_key[(model, top, True)]).items():
+            off = _steps(by_key[(model, top, False)])[step]
+            line = (f"    {step} ({instances.get(step, '?')}): compute {off.compute_ms_per_item:.1f} ms/frame "
+                    f"alone → {on.compute_ms_per_item:.1f} in batches of {on.items / on.executions:.1f}; ")
+            if on.compute_ms_per_item < 0.8 * off.compute_ms_per_item:
+                line += f"a batch spreads over the {cores} cores"
+            else:
+                line += ("no gain per frame: its work holds the GIL, so on a CPU it scales with "
+                         "instances rather than batches")
+            console.print(line)
 
 
 def _steps(result: bench.BenchResult) -> dict[str, bench.ServerCounts]:
