@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from rich.table import Table
 
 from catwalk.cli.output import err, fail, out, print_json
 from catwalk.media.video import ASPECTS, frame_size, write_mp4
+from catwalk.vision.labels import GarmentLandmark
 
 app = typer.Typer(help="Draw people who move and garments to dress them in, with the truth known.",
                   no_args_is_help=True)
@@ -88,3 +88,52 @@ def render(
         np.save(truth / "keypoints.npy", np.stack(keypoints))
     out.print(f"wrote {out_path}: {count} frames, {width}x{height} at {fps:g} fps"
               + (f"; truth in {truth}" if truth else ""))
+
+
+@app.command()
+def garment(
+    out_path: Path = typer.Option(..., "--out", help="The product photo (PNG) to write."),
+    kind: str = typer.Option(None, help="tshirt, shirt, hoodie, sweater, sleeveless, coat, trench, dress, skirt "
+                                        "or trousers (default: drawn from the seed)."),
+    pockets: bool = typer.Option(None, "--pockets/--no-pockets", help="With or without pockets."),
+    colour: str = typer.Option(None, help="A palette colour, in English or Chinese (navy, 藏青色)."),
+    pattern: str = typer.Option(None, help="solid, stripes, checks, floral, abstract or logo."),
+    fields: list[str] = typer.Option([], "--set", help="Any other spec field: FIELD=VALUE (closure=double_breasted)."),
+    seed: int = typer.Option(0, help="Same seed, same garment and text."),
+    size: int = typer.Option(None, min=64, max=4096, help="Long side in pixels (default: drawn from the seed)."),
+    background: str = typer.Option(None, help="white or grey (default: white unless the garment would vanish)."),
+    mask: Path = typer.Option(None, help="Also write the truth mask (PNG, 255 = garment) here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the spec, texts, attributes and truth as JSON."),
+) -> None:
+    """Draw a flat-lay product photo with its zh/en title and description and its truth."""
+    from catwalk.studio.garments import draw_product, random_spec
+
+    fixed: dict[str, object] = {k: v for k, v in
+                                (("pockets", pockets), ("colour", colour), ("pattern", pattern)) if v is not None}
+    for item in fields:
+        key, sep, value = item.partition("=")
+        if not sep:
+            fail(f"--set {item!r}: expected FIELD=VALUE")
+        fixed[key] = value
+    try:
+        spec = random_spec(seed, kind, **fixed)
+        photo = draw_product(spec, seed, size=size, background=background)
+    except (KeyError, ValueError, TypeError) as exc:
+        fail(str(exc).strip("'\""))
+    if not cv2.imwrite(str(out_path), cv2.cvtColor(photo.image, cv2.COLOR_RGB2BGR)):
+        fail(f"could not write {out_path}")
+    if mask:
+        cv2.imwrite(str(mask), photo.mask * np.uint8(255))
+    if as_json:
+        print_json({
+            "image": str(out_path), "mask": str(mask) if mask else None,
+            "size": [int(photo.image.shape[1]), int(photo.image.shape[0])],
+            "title_zh": photo.title_zh, "title_en": photo.title_en,
+            "description_zh": photo.description_zh, "description_en": photo.description_en,
+            "attributes": photo.attributes, "silhouette": photo.silhouette.name.lower(),
+            "landmarks": {GarmentLandmark(i).name.lower(): [round(float(x)), round(float(y))]
+                          for i, (x, y, visible) in enumerate(photo.landmarks) if visible},
+        })
+        return
+    out.print(f"wrote {out_path} ({photo.image.shape[1]}x{photo.image.shape[0]})")
+    out.print(f"  {photo.title_zh}\n  {photo.title_en}")

@@ -17,6 +17,9 @@ Modules:
 - `raster`: ray-cast those shapes into a z-buffered, anti-aliased canvas.
 - `lighting`, `backgrounds`: presets and backdrops (studio sweep, gradient, room, outdoor).
 - `mannequin`: the renderer: `render_clip` / `render_frames` -> RenderedFrame with truth.
+- `listing`: a garment's spec (kind, colour, pattern, sleeve, pockets, closure, ...) and
+  what a merchant says about it: zh/en titles, descriptions, tag-like attributes.
+- `garments`: flat-lay product photos of a spec, with mask, landmarks and silhouette.
 - `bench`: render frames per second (scripts/bench).
 - `listing`, `garments`: studio product photos of garments (flat lays) with their truth
   and their listings.

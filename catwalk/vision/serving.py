@@ -145,7 +145,7 @@ class BatchedModel(ABC):
     def _items(self, request: Any) -> list[Sequence[np.ndarray]]:
         # Triton has already checked presence, dtype, rank and equal batch sizes.
         arrays = [pb_utils.get_input_tensor_by_name(request, name).as_numpy() for name in self.inputs]
-        per_item = [tuple(a[i] for a in arrays) for i in range(arrays[0].shape[0])]
+        per_item: list[Sequence[np.ndarray]] = [tuple(a[i] for a in arrays) for i in range(arrays[0].shape[0])]
         for item in per_item:
             self.check(item)
         return per_item

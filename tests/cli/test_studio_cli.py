@@ -47,3 +47,24 @@ def test_motions_lists_the_library_with_tags():
     assert motions["hands_in_pockets"]["requires_pockets"] is True
     assert motions["detail_closeup"]["shot_type"] == "detail_closeup"
     assert len(motions) == 11
+
+
+def test_garment_writes_the_photo_its_mask_and_a_consistent_listing(tmp_path):
+    photo, mask = tmp_path / "coat.png", tmp_path / "coat.mask.png"
+    result = catwalk("studio", "garment", "--kind", "trench", "--pockets", "--set", "closure=double_breasted",
+                     "--seed", "4", "--out", str(photo), "--mask", str(mask), "--json")
+    assert result.returncode == 0, result.stderr
+    listing = json.loads(result.stdout)
+    assert listing["silhouette"] == "outerwear"
+    assert listing["attributes"]["has_pockets"] is True and listing["attributes"]["double_breasted"] is True
+    assert "风衣" in listing["title_zh"] and "Trench" in listing["title_en"]
+    import cv2
+
+    image, truth = cv2.imread(str(photo)), cv2.imread(str(mask), cv2.IMREAD_GRAYSCALE)
+    assert image.shape[:2] == truth.shape and 0.1 < (truth > 0).mean() < 0.9
+    assert image[truth == 0].mean() > 200, "outside the garment is the light background"
+
+
+def test_garment_refuses_what_a_kind_cannot_have():
+    result = catwalk("studio", "garment", "--kind", "trousers", "--set", "sleeve=long", "--out", "/tmp/never.png")
+    assert result.returncode == 1 and result.stderr.startswith("error: sleeve:")

@@ -13,9 +13,9 @@ from tritonclient.utils import InferenceServerException
 
 from catwalk.models.bench import run as bench_run
 from catwalk.models.client import infer
+from catwalk.studio.garments import draw_product, random_spec
 from catwalk.vision.labels import Part, PoseKeypoint, Silhouette
 from tests.vision.figure_drawings import draw_figure
-from tests.vision.garment_drawings import draw_garment
 
 
 def photo(path) -> np.ndarray:
@@ -66,7 +66,7 @@ def test_face_id_without_a_face_says_so(stack):
 
 @pytest.mark.parametrize("kind", ["tshirt", "coat", "dress", "trousers", "skirt"])
 def test_garment_segmenter_matches_drawn_truth(stack, kind):
-    drawing = draw_garment(kind, "white", seed=7)
+    drawing = draw_product(random_spec(7, kind), seed=7, background="white")
     out = infer(stack.triton(), "garment_segmenter", {"IMAGES": drawing.image[None]})
     assert iou(out["MASK"][0] > 127, drawing.mask > 0) >= 0.9
     assert Silhouette(int(out["SILHOUETTE"][0, 0])) == drawing.silhouette
