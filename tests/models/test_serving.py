@@ -186,3 +186,21 @@ def test_dynamic_batching_merges_concurrent_requests(stack):
     counts = result.counts["pose_estimator"]
     assert result.failures == 0 and counts.requests == 32
     assert counts.executions < counts.requests, "concurrent requests should share executions"
+
+
+@pytest.mark.parametrize("motion", ["idle", "walk", "hand_on_hip"])
+def test_person_analysis_on_studio_frames_matches_their_truth(stack, motion):
+    """The whole chain (pose, mask, parse) on a rendered model whose truth is known."""
+    from catwalk.studio.mannequin import render_clip
+
+    frame = list(render_clip(motion, 1.0, 4, seed=2))[2]
+    out = infer(stack.triton(), "person_analysis", {"IMAGES": frame.image[None]})
+    keypoints, mask, parse = out["KEYPOINTS"][0], out["MASK"][0] > 127, out["PARSE"][0]
+    assert iou(mask, frame.mask > 0) >= 0.9
+    diagonal = np.hypot(*frame.image.shape[:2])
+    for k in (PoseKeypoint.NOSE, PoseKeypoint.LEFT_SHOULDER, PoseKeypoint.RIGHT_SHOULDER,
+              PoseKeypoint.LEFT_HIP, PoseKeypoint.RIGHT_HIP):
+        assert np.hypot(*(keypoints[k, :2] - frame.keypoints[k, :2])) < 0.05 * diagonal, k.name
+    ious = {p: iou(parse == p, frame.parts == p) for p in Part if p and (frame.parts == p).sum() > 300}
+    assert ious[Part.UPPER_GARMENT] >= 0.75 and ious[Part.LOWER_GARMENT] >= 0.85 and ious[Part.FACE] >= 0.7, ious
+    assert np.mean(list(ious.values())) >= 0.55, ious
