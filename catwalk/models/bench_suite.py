@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
     results: list[bench.BenchResult] = []
-    instances: dict[str, str] = {}
+    layouts: dict[str, tuple[int, int]] = {}
     with triton_server() as url:
         client = connect(url)
         for model in args.models.split(","):
-            instances.update({step: _instances(client, step, cores) for step in bench.composing_models(client, model)})
+            layouts.update({step: _layout(client, step, cores) for step in bench.composing_models(client, model)})
             names = [i.name for i in client.get_model_config(model).config.input]
             inputs = sample_inputs(client, names, WIDTH, HEIGHT, batch=1)
             for batching in (True, False):
@@ -73,18 +73,20 @@ def main(argv: list[str] | None = None) -> int:
                     console.print(f"[dim]{model}: batching {'on' if batching else 'off'}, "
                                   f"concurrency {concurrency}, {requests} requests[/dim]")
                     results.append(bench.run(url, model, inputs, concurrency, requests, batching))
-    report(results, cores, instances)
+    report(results, cores, layouts)
     return 0
 
 
-def _instances(client, model: str, cores: int) -> str:
+def _layout(client, model: str, cores: int) -> tuple[int, int]:
+    """(instances, worker threads per instance) of a model."""
     config = client.get_model_config(model).config
     threads = config.parameters.get("worker_threads")
-    per = threads.string_value if threads and threads.string_value != "0" else str(cores)
-    return f"{sum(g.count or 1 for g in config.instance_group)} instance(s) × {per} thread(s)"
+    per = int(threads.string_value) if threads and threads.string_value != "0" else cores
+    return sum(g.count or 1 for g in config.instance_group), per
 
 
-def report(results: list[bench.BenchResult], cores: int, instances: dict[str, str]) -> None:
+def report(results: list[bench.BenchResult], cores: int, layouts: dict[str, tuple[int, int]]) -> None:
+    threads = {step: per for step, (_, per) in layouts.items()}
     table = Table(title=f"models at {WIDTH}x{HEIGHT}, one frame per request, {cores} CPU cores")
     for column in ("model", "conc", "batching", "frames/s", "p50 ms", "p99 ms",
                    "exec/request", "frames/exec", "compute ms/frame", "queue ms"):
@@ -113,10 +115,15 @@ def report(results: list[bench.BenchResult], cores: int, instances: dict[str, st
         console.print(f"  {model}: {gains}")
         for step, on in _steps(by_key[(model, top, True)]).items():
             off = _steps(by_key[(model, top, False)])[step]
-            line = (f"    {step} ({instances.get(step, '?')}): compute {off.compute_ms_per_item:.1f} ms/frame "
-                    f"alone → {on.compute_ms_per_item:.1f} in batches of {on.items / on.executions:.1f}; ")
-            if on.compute_ms_per_item < 0.8 * off.compute_ms_per_item:
-                line += f"a batch spreads over the {cores} cores"
+            count, per = layouts[step]
+            line = (f"    {step} ({count} instance(s) × {per} thread(s)): compute "
+                    f"{off.compute_ms_per_item:.1f} ms/frame alone → {on.compute_ms_per_item:.1f} "
+                    f"in batches of {on.items / on.executions:.1f}; ")
+            faster = on.compute_ms_per_item < 0.8 * off.compute_ms_per_item
+            if faster and threads.get(step, 1) > 1:
+                line += f"a batch spreads over its {threads[step]} threads"
+            elif faster:
+                line += "fewer, larger executions amortise the per-execution overhead"
             else:
                 line += ("no gain per frame: its work holds the GIL, so on a CPU it scales with "
                          "instances rather than batches")
