@@ -11,6 +11,7 @@ around in place; sit_down lowers the pelvis onto a stool.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,7 +40,7 @@ class Stool:
     height: float
 
 
-class Performance:
+class Performance(ABC):
     """A motion laid out for one clip. Subclasses implement `posture`."""
 
     camera_anchor_moves = False  # True when a tracking camera should follow `anchor`
@@ -47,8 +48,8 @@ class Performance:
     def __init__(self, p: Proportions, seconds: float, rng: np.random.Generator, loop: bool) -> None:
         self.p, self.seconds, self.rng, self.loop = p, seconds, rng, loop
 
-    def posture(self, t: float) -> Posture:
-        raise NotImplementedError
+    @abstractmethod
+    def posture(self, t: float) -> Posture: ...
 
     def anchor(self, t: float) -> np.ndarray:
         """Ground point a tracking camera follows (the mean path of the body)."""
@@ -238,8 +239,8 @@ class Gesture(Stance):
         rest, rise, hold, fall, _ = (x * self.scale for x in self.timing)
         return envelope(u, rest, rise, hold, fall), u - rest - rise
 
-    def gesture_arm(self, amount: float, held: float, side: int, t: float) -> Arm:
-        raise NotImplementedError
+    @abstractmethod
+    def gesture_arm(self, amount: float, held: float, side: int, t: float) -> Arm: ...
 
     def posture(self, t: float) -> Posture:
         post = self.stand(t)
