@@ -103,15 +103,11 @@ class BatchedModel(ABC):
         # Gather every item of every well-formed request, so the pool sees the whole batch.
         items: list[tuple[int, Sequence[np.ndarray]]] = []
         errors: dict[int, pb_utils.TritonError] = {}
-        counts: list[int] = []
         for r, request in enumerate(requests):
             try:
-                request_items = self._items(request)
+                items.extend((r, arrays) for arrays in self._items(request))
             except VisionInputError as exc:
                 errors[r] = pb_utils.TritonError(str(exc), pb_utils.TritonError.INVALID_ARG)
-                request_items = []
-            counts.append(len(request_items))
-            items.extend((r, arrays) for arrays in request_items)
 
         futures = [self.pool.submit(self.process, *arrays) for _, arrays in items]
         results: list[list[dict[str, np.ndarray]]] = [[] for _ in requests]
@@ -119,9 +115,13 @@ class BatchedModel(ABC):
             try:
                 result = future.result()
             except (VisionInputError, NothingFound) as exc:
-                errors.setdefault(
-                    r, pb_utils.TritonError(str(exc), pb_utils.TritonError.INVALID_ARG)
-                )
+                errors.setdefault(r, pb_utils.TritonError(str(exc), pb_utils.TritonError.INVALID_ARG))
+                continue
+            except Exception as exc:  # a bug fails its own request, never the batch
+                self.logger.log_error(f"{self.model_name}: {type(exc).__name__}: {exc}")
+                errors.setdefault(r, pb_utils.TritonError(
+                    f"{self.model_name} failed on this request: {type(exc).__name__}: {exc}",
+                    pb_utils.TritonError.INTERNAL))
                 continue
             results[r].append(result)
 
