@@ -34,6 +34,8 @@ def up(
         stack.up(s, step)
     except StackError as exc:
         fail(f"{exc}\n(nothing was left running)")
+    except KeyboardInterrupt:
+        fail("interrupted: stopped what this `up` had started", code=130)
     out.print(f"[green]stack up[/green] in {time.monotonic() - started:.1f}s; endpoints in {s.stack_file}")
 
 

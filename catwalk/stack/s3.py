@@ -71,12 +71,15 @@ class S3:
         pid = spawn(argv, self.log)
         record = {"pid": pid, "endpoint": self.endpoint, "log": str(self.log),
                   "data": str(self.dir), "buckets": list(s.buckets)}
-        if not wait_until(lambda: not alive(pid) or self._answers(), s.start_timeout_s, 0.2):
-            stop_group(pid)
-            raise StackError(self.name, f"not answering after {s.start_timeout_s:.0f}s; see {self.log}")
-        if not alive(pid):
-            raise StackError(self.name, f"exited while starting; see {self.log}")
-        self._create_buckets()
+        try:
+            if not wait_until(lambda: not alive(pid) or self._answers(), s.start_timeout_s, 0.2):
+                raise StackError(self.name, f"not answering after {s.start_timeout_s:.0f}s; see {self.log}")
+            if not alive(pid):
+                raise StackError(self.name, f"exited while starting; see {self.log}")
+            self._create_buckets()
+        except BaseException:  # a failed start or Ctrl-C: leave no server behind
+            self.stop(record)
+            raise
         return record
 
     def health(self, record: dict[str, Any]) -> tuple[bool, str]:

@@ -102,6 +102,10 @@ def up(settings: StackSettings, report: Report = lambda _: None) -> dict[str, An
             record = component.start()
         except StackError as exc:
             _fail(settings, stack, exc)
+        except BaseException:  # Ctrl-C: stop what this up started, then let it through
+            _write_stack(settings, stack)
+            down(settings)
+            raise
         stack["components"][component.name] = record
         _write_stack(settings, stack)
         if component.name == "postgres":

@@ -98,7 +98,7 @@ class Triton:
         try:
             self._wait_live(pid)
             record["models"] = self._load_models(pid)
-        except StackError:
+        except BaseException:  # a failed load or Ctrl-C: leave no server behind
             self.stop(record)
             raise
         return record

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import time
@@ -128,9 +129,41 @@ def test_a_model_that_hangs_while_loading_is_named_and_nothing_is_left_running(t
     assert "stuck_model did not load within 8s" in str(caught.value)
     assert time.monotonic() - started < 60
     assert not settings.stack_file.exists()
-    assert [p for p in psutil.process_iter(["cmdline"])
-            if str(settings.home) in " ".join(p.info["cmdline"] or [])
-            or f"--grpc-port={settings.triton_grpc_port}" in (p.info["cmdline"] or [])] == []
+    assert _processes_of(settings) == []
+
+
+def test_ctrl_c_during_up_leaves_nothing_running(tmp_path):
+    env = stack_environment(tmp_path / "home")
+    settings = StackSettings.from_env(env)
+    proc = subprocess.Popen([CATWALK, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while "triton" not in _recorded(settings) and "s3" not in _recorded(settings):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # while Triton starts
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "interrupted: stopped what this `up` had started" in stderr
+    time.sleep(0.5)
+    assert _processes_of(settings) == []
+    assert not settings.stack_file.exists()
+
+
+def _recorded(settings: StackSettings) -> dict:
+    try:
+        return json.loads(settings.stack_file.read_text())["components"]
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _processes_of(settings: StackSettings) -> list[psutil.Process]:
+    """Live processes that belong to this stack (by its data dir or its Triton port)."""
+    found = []
+    for p in psutil.process_iter(["cmdline", "status"]):
+        cmdline = " ".join(p.info["cmdline"] or [])
+        if p.info["status"] != psutil.STATUS_ZOMBIE and (
+                str(settings.home) in cmdline or f"--grpc-port={settings.triton_grpc_port}" in cmdline):
+            found.append(p)
+    return found
 
 
 def test_a_busy_port_fails_naming_the_component_and_the_port(tmp_path):
