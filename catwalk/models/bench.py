@@ -15,7 +15,8 @@ import numpy as np
 import tritonclient.grpc as grpcclient
 import tritonclient.utils.shared_memory as shm
 from google.protobuf.json_format import MessageToJson
-from tritonclient.utils import np_to_triton_dtype
+
+from catwalk.models.client import input_tensor
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _request_tensors(client: grpcclient.InferenceServerClient, inputs: Mapping[s
     try:
         for name, array in inputs.items():
             array = np.ascontiguousarray(array)
-            tensor = grpcclient.InferInput(name, list(array.shape), np_to_triton_dtype(array.dtype))
+            tensor = input_tensor(name, array, by_value=not shared_memory)
             if shared_memory:
                 region = f"catwalk_bench_{os.getpid()}_{name}"
                 handle = shm.create_shared_memory_region(region, "/" + region, array.nbytes)
@@ -145,8 +146,6 @@ def _request_tensors(client: grpcclient.InferenceServerClient, inputs: Mapping[s
                 shm.set_shared_memory_region(handle, [array])
                 client.register_system_shared_memory(region, "/" + region, array.nbytes)
                 tensor.set_shared_memory(region, array.nbytes)
-            else:
-                tensor.set_data_from_numpy(array)
             tensors.append(tensor)
         yield tensors
     finally:

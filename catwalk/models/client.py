@@ -9,9 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import tritonclient.grpc as grpcclient
-from tritonclient.utils import np_to_triton_dtype, triton_to_np_dtype
+from tritonclient.utils import np_to_triton_dtype
 
-from catwalk.models.repository import dtype_name
 from catwalk.stack.settings import StackSettings
 from catwalk.stack.stack import read_stack
 
@@ -60,18 +59,13 @@ def tensor_from_file(path: Path, dims: list[int], batching: bool) -> np.ndarray:
     return array
 
 
-def model_inputs(client: grpcclient.InferenceServerClient, model: str) -> dict[str, tuple[np.dtype, list[int]]]:
-    """{input name: (numpy dtype, dims without batch)} of a loaded model."""
-    config = client.get_model_config(model).config
-    return {
-        i.name: (_np_dtype(i.data_type), list(i.dims))
-        for i in config.input
-    }
-
-
-def _np_dtype(data_type: int) -> np.dtype:
-    name = dtype_name(data_type)
-    return np.dtype(triton_to_np_dtype("BYTES" if name == "STRING" else name))
+def input_tensor(name: str, array: np.ndarray, by_value: bool = True) -> grpcclient.InferInput:
+    """A request input of the array's shape and type, carrying its data unless the caller
+    points it at shared memory instead."""
+    tensor = grpcclient.InferInput(name, list(array.shape), np_to_triton_dtype(array.dtype))
+    if by_value:
+        tensor.set_data_from_numpy(np.ascontiguousarray(array))
+    return tensor
 
 
 def infer(
@@ -81,11 +75,7 @@ def infer(
     timeout_s: float | None = None,
 ) -> dict[str, np.ndarray]:
     """One synchronous inference; every output as a numpy array."""
-    request = []
-    for name, array in inputs.items():
-        tensor = grpcclient.InferInput(name, list(array.shape), np_to_triton_dtype(array.dtype))
-        tensor.set_data_from_numpy(np.ascontiguousarray(array))
-        request.append(tensor)
+    request = [input_tensor(name, array) for name, array in inputs.items()]
     result = client.infer(model, request, client_timeout=timeout_s)
     response = result.get_response()
     return {out.name: result.as_numpy(out.name) for out in response.outputs}
