@@ -168,7 +168,10 @@ def run(
     through system shared memory by default, as the orchestrator sends frames: the
     figures are then the server's, not gRPC's copying of megabytes per frame."""
     client = grpcclient.InferenceServerClient(url)
-    items = next(iter(inputs.values())).shape[0]
+    # Frames per request: a video model's FRAMES are [clips, T, H, W, 3], an image model's [N, H, W, 3].
+    frames = inputs.get("FRAMES")
+    items = frames.shape[0] * frames.shape[1] if frames is not None and frames.ndim == 5 else \
+        next(iter(inputs.values())).shape[0]
     with _request_tensors(client, inputs, shared_memory) as tensors, \
             dynamic_batching(client, model, batching):
         models = [model] + [m for m in composing_models(client, model) if m != model]

@@ -1,6 +1,7 @@
-"""`scripts/bench models`: pose_estimator, human_parser and person_analysis on 720x1280
-frames at concurrency 1/4/8, dynamic batching on vs off, with the server's
-execution/request ratio and the figures that explain the gain (or its absence).
+"""`scripts/bench models`: pose_estimator, human_parser, person_analysis and
+tryon_video_tracks (16-frame clip chunks) on 720x1280 frames at concurrency 1/4/8, dynamic
+batching on vs off, with the server's execution/request ratio and the figures that explain
+the gain (or its absence).
 
 Runs on a stack of its own (temp dir, free ports) unless CATWALK_TRITON_URL is set.
 """
@@ -19,9 +20,10 @@ from rich.table import Table
 
 from catwalk.models import bench
 from catwalk.models.client import connect
-from catwalk.models.samples import sample_inputs
+from catwalk.models.samples import sample_clip, sample_inputs
 
-MODELS = ("pose_estimator", "human_parser", "person_analysis")
+MODELS = ("pose_estimator", "human_parser", "person_analysis", "tryon_video_tracks")
+CLIP_FRAMES = 16  # frames per request of a video model (one clip chunk)
 CONCURRENCY = (1, 4, 8)
 WIDTH, HEIGHT = 720, 1280
 
@@ -39,8 +41,7 @@ def triton_server():
     from catwalk.stack.settings import StackSettings
 
     with tempfile.TemporaryDirectory(prefix="catwalk-bench-") as home:
-        env = dict(os.environ, CATWALK_HOME=home,
-                   CATWALK_MODELS="pose_estimator,person_segmenter,human_parser,person_analysis")
+        env = dict(os.environ, CATWALK_HOME=home)
         for name in ("POSTGRES", "S3", "TRITON_HTTP", "TRITON_GRPC", "TRITON_METRICS"):
             env[f"CATWALK_{name}_PORT"] = str(free_port())
         settings = StackSettings.from_env(env)
@@ -66,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         for model in args.models.split(","):
             layouts.update({step: _layout(client, step, cores) for step in bench.composing_models(client, model)})
             names = [i.name for i in client.get_model_config(model).config.input]
-            inputs = sample_inputs(client, names, WIDTH, HEIGHT, batch=1)
+            video = "FRAMES" in names
+            inputs = (sample_clip(client, names, WIDTH, HEIGHT, CLIP_FRAMES) if video
+                      else sample_inputs(client, names, WIDTH, HEIGHT, batch=1))
             for batching in (True, False):
                 for concurrency in CONCURRENCY:
                     requests = max(16, concurrency * args.requests_per_slot)
@@ -87,9 +90,10 @@ def _layout(client, model: str, cores: int) -> tuple[int, int]:
 
 def report(results: list[bench.BenchResult], cores: int, layouts: dict[str, tuple[int, int]]) -> None:
     threads = {step: per for step, (_, per) in layouts.items()}
-    table = Table(title=f"models at {WIDTH}x{HEIGHT}, one frame per request, {cores} CPU cores")
+    table = Table(title=f"models at {WIDTH}x{HEIGHT}: one frame per request (video models: one "
+                        f"{CLIP_FRAMES}-frame clip), {cores} CPU cores")
     for column in ("model", "conc", "batching", "frames/s", "p50 ms", "p99 ms",
-                   "exec/request", "frames/exec", "compute ms/frame", "queue ms"):
+                   "exec/request", "items/exec", "compute ms/item", "queue ms"):
         table.add_column(column, justify="left" if column in ("model", "batching") else "right")
     for r in results:
         steps = _steps(r)
@@ -102,8 +106,9 @@ def report(results: list[bench.BenchResult], cores: int, layouts: dict[str, tupl
                       f"{executions / requests:.2f}", f"{items / executions:.2f}",
                       f"{compute_ms:.1f}", f"{r.counts[r.model].queue_ms_per_request:.0f}")
     console.print(table)
-    console.print("exec/request and frames/exec: the server's own counts (an ensemble: its busiest step); "
-                  "compute ms/frame: the server's execution time per frame (an ensemble: its steps summed).")
+    console.print("exec/request and items/exec: the server's own counts (an ensemble: its busiest step); "
+                  "compute ms/item: the server's execution time per item (an ensemble: its steps summed). "
+                  f"An item is a frame, or for a video model a {CLIP_FRAMES}-frame clip.")
     console.print("[bold]gain from dynamic batching[/bold] (frames/s on ÷ off, same concurrency), "
                   "and why:")
     by_key = {(r.model, r.concurrency, r.batching): r for r in results}
@@ -117,7 +122,7 @@ def report(results: list[bench.BenchResult], cores: int, layouts: dict[str, tupl
             off = _steps(by_key[(model, top, False)])[step]
             count, per = layouts[step]
             line = (f"    {step} ({count} instance(s) × {per} thread(s)): compute "
-                    f"{off.compute_ms_per_item:.1f} ms/frame alone → {on.compute_ms_per_item:.1f} "
+                    f"{off.compute_ms_per_item:.1f} ms/item alone → {on.compute_ms_per_item:.1f} "
                     f"in batches of {on.items / on.executions:.1f}; ")
             faster = on.compute_ms_per_item < 0.8 * off.compute_ms_per_item
             if faster and threads.get(step, 1) > 1:

@@ -58,6 +58,26 @@ _MAKERS: dict[str, Callable[[grpcclient.InferenceServerClient, np.ndarray], np.n
 }
 
 
+def sample_clip(client, names: list[str], width: int, height: int, frames: int) -> dict[str, np.ndarray]:
+    """Inputs of a video model: a studio clip chunk with its stored tracks (the truth the
+    renderer drew, as a template keeps them) and a studio product photo of a t-shirt."""
+    from catwalk.studio.garments import GarmentKind, draw_product, random_spec
+    from catwalk.studio.mannequin import render_clip
+
+    clip = list(render_clip("walk", frames / 25, 25, width=width, height=height, seed=1))
+    photo = draw_product(random_spec(3, GarmentKind.TSHIRT), 3, size=800)
+    available = {
+        "FRAMES": np.stack([f.image for f in clip])[None],
+        "PARSE": np.stack([f.parts for f in clip])[None],
+        "KEYPOINTS": np.stack([f.keypoints for f in clip])[None],
+        "GARMENT_PHOTO": photo.image[None],
+    }
+    missing = [n for n in names if n not in available]
+    if missing:
+        raise ClientError(f"no sample for input(s) {missing}: pass --input NAME=FILE")
+    return {n: available[n] for n in names}
+
+
 def sample_inputs(
     client: grpcclient.InferenceServerClient,
     names: list[str],
