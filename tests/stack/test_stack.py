@@ -38,7 +38,7 @@ def test_up_writes_endpoints_and_every_component_is_healthy(stack):
     result = run_cli(stack.env, "status", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert rows["triton"]["healthy"] and rows["triton"]["detail"] == "10 models ready"
+    assert rows["triton"]["healthy"] and rows["triton"]["detail"] == "13 models ready"
     assert rows["postgres"]["endpoint"] == stack.database_url
 
 
