@@ -91,18 +91,15 @@ def up(settings: StackSettings, report: Report = lambda _: None) -> dict[str, An
         if record and alive(record.get("pid")) and component.health(record)[0]:
             report(f"{component.name}: already running (pid {record['pid']})")
             continue
-        busy = [p for p in _ports(settings)[component.name] if port_in_use(settings.host, p)]
-        if busy:
-            _fail(settings, stack, StackError(
-                component.name, f"port(s) {busy} on {settings.host} already in use "
-                "(another stack? set CATWALK_*_PORT)"))
-        report(f"{component.name}: starting")
         started = time.monotonic()
         try:
+            busy = [p for p in _ports(settings)[component.name] if port_in_use(settings.host, p)]
+            if busy:
+                raise StackError(component.name, f"port(s) {busy} on {settings.host} already in use "
+                                 "(another stack? set CATWALK_*_PORT)")
+            report(f"{component.name}: starting")
             record = component.start()
-        except StackError as exc:
-            _fail(settings, stack, exc)
-        except BaseException:  # Ctrl-C: stop what this up started, then let it through
+        except BaseException:  # a failure or Ctrl-C: a failed up leaves nothing running
             _write_stack(settings, stack)
             down(settings)
             raise
@@ -113,13 +110,6 @@ def up(settings: StackSettings, report: Report = lambda _: None) -> dict[str, An
             migrate(record["endpoint"])
         report(f"{component.name}: up in {time.monotonic() - started:.1f}s at {record['endpoint']}")
     return stack
-
-
-def _fail(settings: StackSettings, stack: dict[str, Any], error: StackError) -> None:
-    """Stop what this `up` started, then raise: a failed `up` leaves nothing running."""
-    _write_stack(settings, stack)
-    down(settings)
-    raise error
 
 
 def down(settings: StackSettings, report: Report = lambda _: None) -> None:

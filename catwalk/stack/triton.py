@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import tritonclient.grpc as grpcclient
-from google.protobuf import text_format
-from tritonclient.grpc import model_config_pb2
 from tritonclient.utils import InferenceServerException
 
+from catwalk.models.repository import parse_config
 from catwalk.stack.errors import StackError
 from catwalk.stack.process import alive, spawn, stop_group, wait_until
 from catwalk.stack.settings import StackSettings
@@ -29,15 +28,9 @@ def repository_models(repository: Path) -> list[str]:
     return sorted(p.parent.name for p in repository.glob("*/config.pbtxt"))
 
 
-def read_config(repository: Path, name: str) -> model_config_pb2.ModelConfig:
-    config = model_config_pb2.ModelConfig()
-    text_format.Parse((repository / name / "config.pbtxt").read_text(), config)
-    return config
-
-
 def load_order(repository: Path, names: list[str]) -> list[list[str]]:
     """Waves to load: plain models first (in parallel), then ensembles over them."""
-    ensembles = [n for n in names if read_config(repository, n).platform == "ensemble"]
+    ensembles = [n for n in names if parse_config(repository / n / "config.pbtxt").platform == "ensemble"]
     return [w for w in ([n for n in names if n not in ensembles], ensembles) if w]
 
 
