@@ -85,8 +85,9 @@ class BatchedModel(ABC):
 
     def initialize(self, args: dict[str, Any]) -> None:
         self.model_name = args["model_name"]
-        self.instance_kind = args.get("model_instance_kind", "CPU")  # "CPU" or "GPU"
-        self.device_id = int(args.get("model_instance_device_id", 0))
+        # Where a torch model runs: Triton places KIND_GPU instances on a device of their own.
+        gpu = args.get("model_instance_kind") == "GPU"
+        self.device = f"cuda:{int(args.get('model_instance_device_id', 0))}" if gpu else "cpu"
         config = json.loads(args["model_config"])
         self.output_dtypes = {
             out["name"]: pb_utils.triton_string_to_numpy(out["data_type"])

@@ -1,7 +1,5 @@
 """tryon_renderer: a clip (FRAMES, PARSE, KEYPOINTS) + one garment -> DRESSED, GARMENT_MASKS, GARMENT_TRACKS."""
 
-import torch
-
 from catwalk.vision.serving import BatchedModel
 from catwalk.vision.tryon import try_on
 
@@ -9,11 +7,6 @@ from catwalk.vision.tryon import try_on
 class TritonPythonModel(BatchedModel):
     inputs = ("FRAMES", "PARSE", "KEYPOINTS", "GARMENT_IMAGE", "GARMENT_MASK", "GARMENT_LANDMARKS",
               "GARMENT_SILHOUETTE")
-
-    def setup(self, params):
-        # KIND_GPU instances get their device from Triton; KIND_CPU runs on the CPU.
-        gpu = self.instance_kind == "GPU" and torch.cuda.is_available()
-        self.device = f"cuda:{self.device_id}" if gpu else "cpu"
 
     def process(self, frames, parse, keypoints, garment_image, garment_mask, landmarks, silhouette):
         result = try_on(frames, parse, keypoints, garment_image, garment_mask, landmarks, int(silhouette[0]),
