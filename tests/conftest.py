@@ -12,23 +12,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def free_ports(count: int) -> list[int]:
-    from catwalk.stack.process import free_port
-
-    ports: set[int] = set()
-    while len(ports) < count:
-        ports.add(free_port())
-    return sorted(ports)
-
-
 def stack_environment(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a stack of its own: a home dir and free ports."""
-    names = ("POSTGRES", "S3", "TRITON_HTTP", "TRITON_GRPC", "TRITON_METRICS")
-    env = dict(os.environ)
-    env.pop("CATWALK_TRITON_URL", None)
-    env["CATWALK_HOME"] = str(home)
-    for name, port in zip(names, free_ports(len(names)), strict=True):
-        env[f"CATWALK_{name}_PORT"] = str(port)
+    from catwalk.stack.settings import private_environment
+
+    env = private_environment(os.environ, home)
     env.setdefault("CATWALK_START_TIMEOUT", "180")
     env.update(extra)
     return env

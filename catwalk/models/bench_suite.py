@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -37,14 +38,10 @@ def triton_server():
         yield os.environ["CATWALK_TRITON_URL"]
         return
     from catwalk.stack import stack
-    from catwalk.stack.process import free_port
-    from catwalk.stack.settings import StackSettings
+    from catwalk.stack.settings import StackSettings, private_environment
 
     with tempfile.TemporaryDirectory(prefix="catwalk-bench-") as home:
-        env = dict(os.environ, CATWALK_HOME=home)
-        for name in ("POSTGRES", "S3", "TRITON_HTTP", "TRITON_GRPC", "TRITON_METRICS"):
-            env[f"CATWALK_{name}_PORT"] = str(free_port())
-        settings = StackSettings.from_env(env)
+        settings = StackSettings.from_env(private_environment(os.environ, Path(home)))
         console.print(f"[dim]starting a stack of its own in {home}[/dim]")
         record = stack.up(settings)
         try:

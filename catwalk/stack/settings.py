@@ -9,6 +9,23 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+PORT_VARIABLES = ("CATWALK_POSTGRES_PORT", "CATWALK_S3_PORT", "CATWALK_TRITON_HTTP_PORT",
+                  "CATWALK_TRITON_GRPC_PORT", "CATWALK_TRITON_METRICS_PORT")
+
+
+def private_environment(env: Mapping[str, str], home: Path) -> dict[str, str]:
+    """`env` for a stack of its own (tests, benchmarks): its own home and free ports."""
+    from catwalk.stack.process import free_port
+
+    private = {k: v for k, v in env.items() if k != "CATWALK_TRITON_URL"}
+    private["CATWALK_HOME"] = str(home)
+    ports: set[int] = set()
+    while len(ports) < len(PORT_VARIABLES):
+        ports.add(free_port())
+    private.update(zip(PORT_VARIABLES, map(str, sorted(ports)), strict=True))
+    return private
+
+
 class SettingsError(ValueError):
     """A setting is malformed; names the environment variable."""
 
