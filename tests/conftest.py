@@ -63,3 +63,11 @@ def face_photos() -> Path:
     path = REPO / ".catwalk" / "opt" / "assets" / "faces"
     assert (path / "obama.jpg").exists(), "run scripts/setup first"
     return path
+
+
+@pytest.fixture(scope="session")
+def reports() -> Path:
+    """Where a test run leaves things for people to look at (contact sheets, videos); ignored by git."""
+    path = REPO / "reports"
+    path.mkdir(exist_ok=True)
+    return path

@@ -25,6 +25,19 @@ class ModelInfo:
     def is_ensemble(self) -> bool:
         return self.config.platform == "ensemble"
 
+    @property
+    def calls(self) -> list[str]:
+        return calls(self.config)
+
+
+def calls(config: mc.ModelConfig) -> list[str]:
+    """The models a model needs loaded before it: an ensemble's steps, or the models a BLS
+    (business-logic scripting) model names in its `calls` parameter."""
+    if config.platform == "ensemble":
+        return list(dict.fromkeys(step.model_name for step in config.ensemble_scheduling.step))
+    listed = config.parameters["calls"].string_value if "calls" in config.parameters else ""
+    return [name.strip() for name in listed.split(",") if name.strip()]
+
 
 def dtype_name(data_type: int) -> str:
     return mc.DataType.Name(data_type).removeprefix("TYPE_")
@@ -88,6 +101,7 @@ def _check_model(repository: Path, info: ModelInfo, models: dict[str, ModelInfo]
     for version in versions:
         if not (version / "model.py").exists():
             problems.append(f"{version.name}/model.py is missing")
+    problems += [f"calls {name!r}, which is not in the repository" for name in info.calls if name not in models]
     config = info.config
     if config.max_batch_size > 0 and not config.HasField("dynamic_batching"):
         problems.append("batches (max_batch_size > 0) but has no dynamic_batching")
@@ -97,7 +111,9 @@ def _check_model(repository: Path, info: ModelInfo, models: dict[str, ModelInfo]
         problems.append("config.pbtxt must run on KIND_CPU instances (the GPU variant is configs/gpu.pbtxt)")
     gpu = info.variants.get("configs/gpu.pbtxt")
     if gpu is None:
-        problems.append("no GPU variant configs/gpu.pbtxt")
+        # A BLS model only routes tensors between the models it calls: CPU everywhere, like an ensemble.
+        if not info.calls:
+            problems.append("no GPU variant configs/gpu.pbtxt")
     else:
         if not gpu.instance_group or any(
             g.kind != mc.ModelInstanceGroup.KIND_GPU for g in gpu.instance_group

@@ -12,7 +12,7 @@ from typing import Any
 import tritonclient.grpc as grpcclient
 from tritonclient.utils import InferenceServerException
 
-from catwalk.models.repository import parse_config
+from catwalk.models.repository import calls, parse_config
 from catwalk.stack.errors import StackError
 from catwalk.stack.process import alive, spawn, stop_group, wait_until
 from catwalk.stack.settings import StackSettings
@@ -29,9 +29,30 @@ def repository_models(repository: Path) -> list[str]:
 
 
 def load_order(repository: Path, names: list[str]) -> list[list[str]]:
-    """Waves to load: plain models first (in parallel), then ensembles over them."""
-    ensembles = [n for n in names if parse_config(repository / n / "config.pbtxt").platform == "ensemble"]
-    return [w for w in ([n for n in names if n not in ensembles], ensembles) if w]
+    """Waves to load, each loaded in parallel: a model comes after every model it calls
+    (ensemble steps, a BLS model's `calls`), and what a named model calls is loaded too."""
+    needs: dict[str, list[str]] = {}
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in needs:
+            continue
+        path = repository / name / "config.pbtxt"
+        if not path.exists():
+            wanted_by = [n for n, called in needs.items() if name in called]
+            raise StackError("triton", f"model {name!r} is not in {repository}"
+                             + (f" (called by {', '.join(wanted_by)})" if wanted_by else ""))
+        needs[name] = calls(parse_config(path))
+        pending += needs[name]
+    waves: list[list[str]] = []
+    loaded: set[str] = set()
+    while len(loaded) < len(needs):
+        wave = sorted(n for n, called in needs.items() if n not in loaded and set(called) <= loaded)
+        if not wave:
+            raise StackError("triton", f"models call each other in a cycle: {', '.join(sorted(set(needs) - loaded))}")
+        waves.append(wave)
+        loaded.update(wave)
+    return waves
 
 
 class Triton:
@@ -141,12 +162,13 @@ class Triton:
         unknown = sorted(set(wanted) - set(available))
         if unknown:
             raise StackError(self.name, f"no such model(s) in {s.model_repository}: {unknown}")
-        for wave in load_order(s.model_repository, wanted):
+        waves = load_order(s.model_repository, wanted)
+        for wave in waves:
             with ThreadPoolExecutor(max(1, len(wave))) as pool:
                 errors = [e for e in pool.map(self._load_one, wave) if e]
             if errors:
                 raise StackError(self.name, "; ".join(errors) + f" (log: {self.log})")
-        return wanted
+        return sorted(name for wave in waves for name in wave)
 
     def _load_one(self, name: str) -> str | None:
         timeout = self.settings.start_timeout_s

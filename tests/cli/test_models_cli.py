@@ -24,7 +24,7 @@ def test_list_shows_every_model_ready_with_its_batching_and_instances(stack):
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert set(rows) == {"pose_estimator", "person_segmenter", "face_analyzer", "face_embedder",
                          "human_parser", "garment_segmenter", "face_id", "person_analysis",
-                         "tryon_renderer", "tryon_video_tracks", "motion_animator", "id_preserver",
+                         "tryon_renderer", "tryon_video_tracks", "tryon_video", "motion_animator", "id_preserver",
                          "animate_video"}
     assert all(row["state"] == "READY" and row["versions"] == ["1"] for row in rows.values())
     assert rows["pose_estimator"]["batching"] == "dynamic, max 16, delay 2 ms"

@@ -1,12 +1,16 @@
-"""animate_video as Triton serves it: the astronaut photo moved through studio motions."""
+"""animate_video as Triton serves it: the astronaut photo moved through studio motions.
+A run leaves reports/animate_video/contact_sheet.png and animation.mp4 (one per motion)."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from skimage import data
 from tritonclient.utils import InferenceServerException
 
+from catwalk.media.sheet import contact_sheet
+from catwalk.media.video import probe, write_mp4
 from catwalk.models.client import infer
 from catwalk.studio.motion import pose_sequence
 
@@ -17,7 +21,7 @@ def targets(motion: str, width: int, height: int, frames: int = 10) -> np.ndarra
 
 
 @pytest.mark.parametrize("motion", ["wave", "arms_raise"])
-def test_the_astronaut_moves_and_stays_herself(stack, motion):
+def test_the_astronaut_moves_and_stays_herself(stack, reports, motion):
     photo = np.asarray(data.astronaut())
     client = stack.triton()
     out = infer(client, "animate_video", {"REFERENCE_IMAGE": photo[None],
@@ -31,6 +35,12 @@ def test_the_astronaut_moves_and_stays_herself(stack, motion):
     assert found.mean() >= 0.8
     distances = np.linalg.norm(faces["EMBEDDING"][found] - reference, axis=1)
     assert distances.max() < 0.6, distances
+    report = reports / "animate_video"
+    report.mkdir(exist_ok=True)
+    sheet = contact_sheet([[photo, *frames[::3]]], tile_height=256)
+    assert cv2.imwrite(str(report / f"contact_sheet_{motion}.png"), sheet[..., ::-1])
+    assert write_mp4(frames, report / f"animation_{motion}.mp4", fps=5) == 10
+    assert probe(report / f"animation_{motion}.mp4")["frames"] == 10
 
 
 def test_a_photo_without_a_person_is_refused(stack):

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 
 from catwalk.models.repository import validate
+from catwalk.stack.errors import StackError
+from catwalk.stack.triton import load_order
 from tests.conftest import REPO
 
 CATWALK = str(REPO / ".venv" / "bin" / "catwalk")
@@ -67,4 +69,21 @@ def test_the_cli_prints_each_problem_and_fails(repository):
     assert "face_embedder: 1/model.py is missing" in result.stdout
     assert "1 problem(s)" in result.stderr
     ok = subprocess.run([CATWALK, "models", "validate"], capture_output=True, text=True, timeout=60)
-    assert ok.returncode == 0 and "13 models" in ok.stdout
+    assert ok.returncode == 0 and "14 models" in ok.stdout
+
+
+def test_a_bls_model_calling_a_missing_model_is_named(repository):
+    edit(repository / "tryon_video" / "config.pbtxt", "person_analysis,", "person_analyzer,")
+    assert "tryon_video: calls 'person_analyzer', which is not in the repository" in validate(repository)
+
+
+def test_models_load_after_what_they_call_and_bring_it_along():
+    waves = load_order(REPO / "model_repository", ["tryon_video"])
+    assert waves == [["garment_segmenter", "human_parser", "person_segmenter", "pose_estimator", "tryon_renderer"],
+                     ["person_analysis", "tryon_video_tracks"], ["tryon_video"]]
+
+
+def test_a_cycle_of_calls_is_refused(repository):
+    edit(repository / "tryon_video" / "config.pbtxt", "person_analysis,", "tryon_video,")
+    with pytest.raises(StackError, match="cycle: tryon_video"):
+        load_order(repository, ["tryon_video"])
