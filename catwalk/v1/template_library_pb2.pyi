@@ -17,7 +17,7 @@ class TemplateStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TEMPLATE_STATUS_UNSPECIFIED: _ClassVar[TemplateStatus]
     TEMPLATE_STATUS_READY: _ClassVar[TemplateStatus]
     TEMPLATE_STATUS_IMPORTING: _ClassVar[TemplateStatus]
-    TEMPLATE_STATUS_DISABLED: _ClassVar[TemplateStatus]
+    TEMPLATE_STATUS_FAILED: _ClassVar[TemplateStatus]
 
 class RuleSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -27,7 +27,7 @@ class RuleSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 TEMPLATE_STATUS_UNSPECIFIED: TemplateStatus
 TEMPLATE_STATUS_READY: TemplateStatus
 TEMPLATE_STATUS_IMPORTING: TemplateStatus
-TEMPLATE_STATUS_DISABLED: TemplateStatus
+TEMPLATE_STATUS_FAILED: TemplateStatus
 RULE_SEVERITY_UNSPECIFIED: RuleSeverity
 RULE_SEVERITY_BLOCK: RuleSeverity
 RULE_SEVERITY_PENALISE: RuleSeverity
@@ -47,7 +47,7 @@ class TemplateAssets(_message.Message):
     def __init__(self, video_key: _Optional[str] = ..., pose_track_key: _Optional[str] = ..., parse_track_key: _Optional[str] = ..., reference_frame_key: _Optional[str] = ..., thumbnail_key: _Optional[str] = ...) -> None: ...
 
 class Template(_message.Message):
-    __slots__ = ("id", "name", "tags", "assets", "duration_s", "fps", "width", "height", "status", "visual_descriptor", "create_time")
+    __slots__ = ("id", "name", "tags", "assets", "duration_s", "fps", "width", "height", "status", "visual_descriptor", "create_time", "source_key", "error")
     class TagsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -66,6 +66,8 @@ class Template(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     VISUAL_DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     tags: _containers.MessageMap[str, _tags_pb2.TagValue]
@@ -77,7 +79,9 @@ class Template(_message.Message):
     status: TemplateStatus
     visual_descriptor: _containers.RepeatedScalarFieldContainer[float]
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., tags: _Optional[_Mapping[str, _tags_pb2.TagValue]] = ..., assets: _Optional[_Union[TemplateAssets, _Mapping]] = ..., duration_s: _Optional[float] = ..., fps: _Optional[float] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., status: _Optional[_Union[TemplateStatus, str]] = ..., visual_descriptor: _Optional[_Iterable[float]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    source_key: str
+    error: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., tags: _Optional[_Mapping[str, _tags_pb2.TagValue]] = ..., assets: _Optional[_Union[TemplateAssets, _Mapping]] = ..., duration_s: _Optional[float] = ..., fps: _Optional[float] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., status: _Optional[_Union[TemplateStatus, str]] = ..., visual_descriptor: _Optional[_Iterable[float]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., source_key: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...
 
 class GetTemplateRequest(_message.Message):
     __slots__ = ("id",)
@@ -221,20 +225,22 @@ class MatchTemplatesResponse(_message.Message):
     def __init__(self, matches: _Optional[_Iterable[_Union[TemplateMatch, _Mapping]]] = ..., exclusions: _Optional[_Iterable[_Union[Exclusion, _Mapping]]] = ..., excluded_by_rule: _Optional[_Mapping[str, int]] = ..., considered: _Optional[int] = ...) -> None: ...
 
 class Rule(_message.Message):
-    __slots__ = ("name", "expression", "severity", "weight", "description", "enabled")
+    __slots__ = ("name", "expression", "severity", "weight", "description", "enabled", "id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EXPRESSION_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     WEIGHT_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     ENABLED_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     expression: str
     severity: RuleSeverity
     weight: float
     description: str
     enabled: bool
-    def __init__(self, name: _Optional[str] = ..., expression: _Optional[str] = ..., severity: _Optional[_Union[RuleSeverity, str]] = ..., weight: _Optional[float] = ..., description: _Optional[str] = ..., enabled: bool = ...) -> None: ...
+    id: str
+    def __init__(self, name: _Optional[str] = ..., expression: _Optional[str] = ..., severity: _Optional[_Union[RuleSeverity, str]] = ..., weight: _Optional[float] = ..., description: _Optional[str] = ..., enabled: bool = ..., id: _Optional[str] = ...) -> None: ...
 
 class CreateRuleRequest(_message.Message):
     __slots__ = ("rule",)

@@ -1,0 +1,86 @@
+"""Catwalk's own gRPC services as stack components: started after Triton with the stack's
+endpoints in their environment, healthy when their gRPC health check answers SERVING."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from catwalk.stack.errors import StackError
+from catwalk.stack.postgres import dsn
+from catwalk.stack.process import alive, spawn, stop_group, wait_until
+from catwalk.stack.settings import REPO_ROOT, StackSettings
+
+SHUTDOWN_GRACE_S = 5.0
+
+
+def health_check(endpoint: str, service: str = "", timeout_s: float = 2.0) -> tuple[bool, str]:
+    """(SERVING?, the status or why there is none) from grpc.health.v1 at host:port."""
+    with grpc.insecure_channel(endpoint) as channel:
+        try:
+            answer = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=service), timeout=timeout_s)
+        except grpc.RpcError as exc:
+            return False, f"not answering: {exc.code().name}"
+    status = health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
+    return answer.status == health_pb2.HealthCheckResponse.SERVING, status
+
+
+class TemplateLibrary:
+    """`python -m services.template_library` over the stack's Postgres, S3 and Triton."""
+
+    name = "template_library"
+    grpc_service = "catwalk.v1.TemplateLibrary"
+
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.log = settings.logs / f"{self.name}.log"
+        self.endpoint = f"{settings.host}:{settings.template_library_port}"
+
+    def environment(self) -> dict[str, str]:
+        s = self.settings
+        env = dict(os.environ)
+        env.update({
+            "CATWALK_HOST": s.host,
+            "CATWALK_TEMPLATE_LIBRARY_PORT": str(s.template_library_port),
+            "CATWALK_TEMPLATE_LIBRARY_METRICS_PORT": str(s.template_library_metrics_port),
+            "CATWALK_DATABASE_URL": dsn(s.host, s.postgres_port),
+            "CATWALK_S3_URL": f"http://{s.host}:{s.s3_port}",
+            "CATWALK_S3_ACCESS_KEY": s.s3_access_key,
+            "CATWALK_S3_SECRET_KEY": s.s3_secret_key,
+            "CATWALK_TRITON_URL": f"{s.host}:{s.triton_grpc_port}",
+            "CATWALK_SHUTDOWN_GRACE": str(SHUTDOWN_GRACE_S),
+        })
+        return env
+
+    def start(self) -> dict[str, Any]:
+        s = self.settings
+        pid = spawn([sys.executable, "-m", "services.template_library"], self.log,
+                    env=self.environment(), cwd=REPO_ROOT)
+        record = {
+            "pid": pid,
+            "endpoint": self.endpoint,
+            "metrics": f"http://{s.host}:{s.template_library_metrics_port}/metrics",
+            "log": str(self.log),
+        }
+        try:
+            if not wait_until(lambda: not alive(pid) or self.health(record)[0], s.start_timeout_s, 0.2):
+                raise StackError(self.name, f"not SERVING after {s.start_timeout_s:.0f}s "
+                                 f"({self.health(record)[1]}); see {self.log}")
+            if not alive(pid):
+                raise StackError(self.name, f"exited while starting; see {self.log}")
+        except BaseException:
+            self.stop(record)
+            raise
+        return record
+
+    def health(self, record: dict[str, Any]) -> tuple[bool, str]:
+        return health_check(record["endpoint"], self.grpc_service)
+
+    def stop(self, record: dict[str, Any]) -> None:
+        if alive(record.get("pid")):
+            stop_group(record["pid"], timeout_s=SHUTDOWN_GRACE_S + 5)
