@@ -254,3 +254,17 @@ def test_speed_at_720p() -> None:
     sheet = np.concatenate([c["image"][0], r.frames[0], np.repeat(r.mask[0][..., None], 3, -1)], 1)
     REPORTS.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(REPORTS / "contact_sheet_720x1280.png"), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
+
+
+def test_the_cpu_and_torch_uint8_composites_agree() -> None:
+    from catwalk.vision.tryon import over_uint8, over_uint8_torch
+
+    rng = np.random.default_rng(0)
+    alpha = rng.integers(0, 256, (3, 40, 30, 1), dtype=np.uint8)
+    colour = (rng.random((3, 40, 30, 3)) * alpha).astype(np.uint8)  # premultiplied: colour <= alpha
+    change = torch.from_numpy(np.concatenate([colour, alpha], -1))
+    frames = torch.from_numpy(rng.integers(0, 256, (3, 40, 30, 3), dtype=np.uint8))
+    cpu, reference = over_uint8(change, frames).numpy().astype(int), over_uint8_torch(change, frames).numpy()
+    assert np.abs(cpu - reference).max() <= 1
+    opaque, clear = alpha[..., 0] == 255, alpha[..., 0] == 0
+    assert np.array_equal(cpu[opaque], colour[opaque]) and np.array_equal(cpu[clear], frames.numpy()[clear])
