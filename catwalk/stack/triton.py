@@ -17,6 +17,8 @@ from catwalk.stack.errors import StackError
 from catwalk.stack.process import alive, spawn, stop_group, wait_until
 from catwalk.stack.settings import StackSettings
 
+RESPONSE_CACHE_BYTES = 256 * 1024 * 1024
+
 
 def server_dir(opt: Path) -> Path:
     """Where scripts/setup unpacked the server (the wheel's own layout, so its rpaths hold)."""
@@ -90,6 +92,9 @@ class Triton:
             f"--model-repository={s.model_repository}",
             f"--backend-directory={self.root / 'backends'}",
             f"--cache-directory={self.root / 'caches'}",
+            # Models with `response_cache` (garment_segmenter: every chunk of a job sends the
+            # same product photo) answer a repeated request from memory.
+            f"--cache-config=local,size={RESPONSE_CACHE_BYTES}",
             f"--http-address={s.host}", f"--http-port={s.triton_http_port}",
             f"--grpc-address={s.host}", f"--grpc-port={s.triton_grpc_port}",
             f"--metrics-address={s.host}", f"--metrics-port={s.triton_metrics_port}",

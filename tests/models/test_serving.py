@@ -81,6 +81,21 @@ def test_garment_segmenter_refuses_a_photo_without_a_garment(stack):
         infer(stack.triton(), "garment_segmenter", {"IMAGES": blank})
 
 
+def test_garment_segmenter_answers_a_repeated_photo_from_the_cache(stack):
+    photo = draw_product(random_spec(11, "hoodie"), seed=11).image[None]
+    client = stack.triton()
+
+    def hits() -> int:
+        stats = client.get_inference_statistics("garment_segmenter", as_json=True)["model_stats"][0]
+        return int(stats["inference_stats"].get("cache_hit", {}).get("count", 0))
+
+    before = hits()
+    first = infer(client, "garment_segmenter", {"IMAGES": photo})
+    again = infer(client, "garment_segmenter", {"IMAGES": photo})
+    assert hits() == before + 1
+    assert all(np.array_equal(first[name], again[name]) for name in first)
+
+
 @pytest.mark.parametrize("pose", ["front", "arms_raised", "walking"])
 def test_human_parser_matches_drawn_truth(stack, pose):
     figure = draw_figure(pose, seed=3)
