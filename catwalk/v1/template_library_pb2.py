@@ -27,7 +27,7 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!catwalk/v1/template_library.proto\x12\ncatwalk.v1\x1a\x15\x63\x61twalk/v1/tags.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x0eTemplateAssets\x12\x11\n\tvideo_key\x18\x01 \x01(\t\x12\x16\n\x0epose_track_key\x18\x02 \x01(\t\x12\x17\n\x0fparse_track_key\x18\x03 \x01(\t\x12\x1b\n\x13reference_frame_key\x18\x04 \x01(\t\x12\x15\n\rthumbnail_key\x18\x05 \x01(\t\"\x9c\x03\n\x08Template\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12,\n\x04tags\x18\x03 \x03(\x0b\x32\x1e.catwalk.v1.Template.TagsEntry\x12*\n\x06\x61ssets\x18\x04 \x01(\x0b\x32\x1a.catwalk.v1.TemplateAssets\x12\x12\n\nduration_s\x18\x05 \x01(\x01\x12\x0b\n\x03\x66ps\x18\x06 \x01(\x01\x12\r\n\x05width\x18\x07 \x01(\x05\x12\x0e\n\x06height\x18\x08 \x01(\x05\x12*\n\x06status\x18\t \x01(\x0e\x32\x1a.catwalk.v1.TemplateStatus\x12\x19\n\x11visual_descriptor\x18\n \x03(\x02\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nsource_key\x18\x0c \x01(\t\x12\r\n\x05\x65rror\x18\r \x01(\t\x1a\x41\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\" \n\x12GetTemplateRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\xc3\x01\n\x14ListTemplatesRequest\x12>\n\x07\x66ilters\x18\x01 \x03(\x0b\x32-.catwalk.v1.ListTemplatesRequest.FiltersEntry\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x1a\x44\n\x0c\x46iltersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"Y\n\x15ListTemplatesResponse\x12\'\n\ttemplates\x18\x01 \x03(\x0b\x32\x14.catwalk.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xb7\x01\n\x15ImportTemplateRequest\x12\x12\n\nsource_key\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x39\n\x04tags\x18\x03 \x03(\x0b\x32+.catwalk.v1.ImportTemplateRequest.TagsEntry\x1a\x41\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"#\n\x15\x44\x65leteTemplateRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x9f\x01\n\x1aValidateProductTagsRequest\x12>\n\x04tags\x18\x01 \x03(\x0b\x32\x30.catwalk.v1.ValidateProductTagsRequest.TagsEntry\x1a\x41\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"\x1d\n\x1bValidateProductTagsResponse\"g\n\x15MatchTemplatesRequest\x12+\n\x07profile\x18\x01 \x01(\x0b\x32\x1a.catwalk.v1.ProductProfile\x12\x12\n\nshot_types\x18\x02 \x03(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x05\"\xc9\x01\n\x0eScoreBreakdown\x12\r\n\x05total\x18\x01 \x01(\x01\x12\x0f\n\x07tag_fit\x18\x02 \x01(\x01\x12\x13\n\x0btag_matches\x18\x03 \x03(\t\x12\x12\n\nvisual_fit\x18\x04 \x01(\x01\x12<\n\tpenalties\x18\x05 \x03(\x0b\x32).catwalk.v1.ScoreBreakdown.PenaltiesEntry\x1a\x30\n\x0ePenaltiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"b\n\rTemplateMatch\x12&\n\x08template\x18\x01 \x01(\x0b\x32\x14.catwalk.v1.Template\x12)\n\x05score\x18\x02 \x01(\x0b\x32\x1a.catwalk.v1.ScoreBreakdown\"U\n\tExclusion\x12\x13\n\x0btemplate_id\x18\x01 \x01(\t\x12\x15\n\rtemplate_name\x18\x02 \x01(\t\x12\x0c\n\x04rule\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"\x8c\x02\n\x16MatchTemplatesResponse\x12*\n\x07matches\x18\x01 \x03(\x0b\x32\x19.catwalk.v1.TemplateMatch\x12)\n\nexclusions\x18\x02 \x03(\x0b\x32\x15.catwalk.v1.Exclusion\x12P\n\x10\x65xcluded_by_rule\x18\x03 \x03(\x0b\x32\x36.catwalk.v1.MatchTemplatesResponse.ExcludedByRuleEntry\x12\x12\n\nconsidered\x18\x04 \x01(\x05\x1a\x35\n\x13\x45xcludedByRuleEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\x96\x01\n\x04Rule\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nexpression\x18\x02 \x01(\t\x12*\n\x08severity\x18\x03 \x01(\x0e\x32\x18.catwalk.v1.RuleSeverity\x12\x0e\n\x06weight\x18\x04 \x01(\x01\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x0f\n\x07\x65nabled\x18\x06 \x01(\x08\x12\n\n\x02id\x18\x07 \x01(\t\"3\n\x11\x43reateRuleRequest\x12\x1e\n\x04rule\x18\x01 \x01(\x0b\x32\x10.catwalk.v1.Rule\"\x12\n\x10ListRulesRequest\"4\n\x11ListRulesResponse\x12\x1f\n\x05rules\x18\x01 \x03(\x0b\x32\x10.catwalk.v1.Rule\"3\n\x11UpdateRuleRequest\x12\x1e\n\x04rule\x18\x01 \x01(\x0b\x32\x10.catwalk.v1.Rule\"!\n\x11\x44\x65leteRuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\xc4\x02\n\x0fTestRuleRequest\x12\x12\n\nexpression\x18\x01 \x01(\t\x12\x42\n\x0cproduct_tags\x18\x02 \x03(\x0b\x32,.catwalk.v1.TestRuleRequest.ProductTagsEntry\x12\x44\n\rtemplate_tags\x18\x03 \x03(\x0b\x32-.catwalk.v1.TestRuleRequest.TemplateTagsEntry\x1aH\n\x10ProductTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\x1aI\n\x11TemplateTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"\"\n\x10TestRuleResponse\x12\x0e\n\x06result\x18\x01 \x01(\x08*\x87\x01\n\x0eTemplateStatus\x12\x1f\n\x1bTEMPLATE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15TEMPLATE_STATUS_READY\x10\x01\x12\x1d\n\x19TEMPLATE_STATUS_IMPORTING\x10\x02\x12\x1a\n\x16TEMPLATE_STATUS_FAILED\x10\x03*b\n\x0cRuleSeverity\x12\x1d\n\x19RULE_SEVERITY_UNSPECIFIED\x10\x00\x12\x17\n\x13RULE_SEVERITY_BLOCK\x10\x01\x12\x1a\n\x16RULE_SEVERITY_PENALISE\x10\x02\x32\xd9\x06\n\x0fTemplateLibrary\x12\x66\n\x13ValidateProductTags\x12&.catwalk.v1.ValidateProductTagsRequest\x1a\'.catwalk.v1.ValidateProductTagsResponse\x12W\n\x0eMatchTemplates\x12!.catwalk.v1.MatchTemplatesRequest\x1a\".catwalk.v1.MatchTemplatesResponse\x12\x43\n\x0bGetTemplate\x12\x1e.catwalk.v1.GetTemplateRequest\x1a\x14.catwalk.v1.Template\x12T\n\rListTemplates\x12 .catwalk.v1.ListTemplatesRequest\x1a!.catwalk.v1.ListTemplatesResponse\x12I\n\x0eImportTemplate\x12!.catwalk.v1.ImportTemplateRequest\x1a\x14.catwalk.v1.Template\x12K\n\x0e\x44\x65leteTemplate\x12!.catwalk.v1.DeleteTemplateRequest\x1a\x16.google.protobuf.Empty\x12=\n\nCreateRule\x12\x1d.catwalk.v1.CreateRuleRequest\x1a\x10.catwalk.v1.Rule\x12H\n\tListRules\x12\x1c.catwalk.v1.ListRulesRequest\x1a\x1d.catwalk.v1.ListRulesResponse\x12=\n\nUpdateRule\x12\x1d.catwalk.v1.UpdateRuleRequest\x1a\x10.catwalk.v1.Rule\x12\x43\n\nDeleteRule\x12\x1d.catwalk.v1.DeleteRuleRequest\x1a\x16.google.protobuf.Empty\x12\x45\n\x08TestRule\x12\x1b.catwalk.v1.TestRuleRequest\x1a\x1c.catwalk.v1.TestRuleResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!catwalk/v1/template_library.proto\x12\ncatwalk.v1\x1a\x15\x63\x61twalk/v1/tags.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x0eTemplateAssets\x12\x11\n\tvideo_key\x18\x01 \x01(\t\x12\x16\n\x0epose_track_key\x18\x02 \x01(\t\x12\x17\n\x0fparse_track_key\x18\x03 \x01(\t\x12\x1b\n\x13reference_frame_key\x18\x04 \x01(\t\x12\x15\n\rthumbnail_key\x18\x05 \x01(\t\"\x9c\x03\n\x08Template\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12,\n\x04tags\x18\x03 \x03(\x0b\x32\x1e.catwalk.v1.Template.TagsEntry\x12*\n\x06\x61ssets\x18\x04 \x01(\x0b\x32\x1a.catwalk.v1.TemplateAssets\x12\x12\n\nduration_s\x18\x05 \x01(\x01\x12\x0b\n\x03\x66ps\x18\x06 \x01(\x01\x12\r\n\x05width\x18\x07 \x01(\x05\x12\x0e\n\x06height\x18\x08 \x01(\x05\x12*\n\x06status\x18\t \x01(\x0e\x32\x1a.catwalk.v1.TemplateStatus\x12\x19\n\x11visual_descriptor\x18\n \x03(\x02\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nsource_key\x18\x0c \x01(\t\x12\r\n\x05\x65rror\x18\r \x01(\t\x1a\x41\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\" \n\x12GetTemplateRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\xc3\x01\n\x14ListTemplatesRequest\x12>\n\x07\x66ilters\x18\x01 \x03(\x0b\x32-.catwalk.v1.ListTemplatesRequest.FiltersEntry\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x1a\x44\n\x0c\x46iltersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"Y\n\x15ListTemplatesResponse\x12\'\n\ttemplates\x18\x01 \x03(\x0b\x32\x14.catwalk.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xb7\x01\n\x15ImportTemplateRequest\x12\x12\n\nsource_key\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x39\n\x04tags\x18\x03 \x03(\x0b\x32+.catwalk.v1.ImportTemplateRequest.TagsEntry\x1a\x41\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"#\n\x15\x44\x65leteTemplateRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x9f\x01\n\x1aValidateProductTagsRequest\x12>\n\x04tags\x18\x01 \x03(\x0b\x32\x30.catwalk.v1.ValidateProductTagsRequest.TagsEntry\x1a\x41\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"\x1d\n\x1bValidateProductTagsResponse\"g\n\x15MatchTemplatesRequest\x12+\n\x07profile\x18\x01 \x01(\x0b\x32\x1a.catwalk.v1.ProductProfile\x12\x12\n\nshot_types\x18\x02 \x03(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x05\"\xa8\x02\n\x0eScoreBreakdown\x12\r\n\x05total\x18\x01 \x01(\x01\x12\x0f\n\x07tag_fit\x18\x02 \x01(\x01\x12?\n\x0btag_matches\x18\x03 \x03(\x0b\x32*.catwalk.v1.ScoreBreakdown.TagMatchesEntry\x12\x12\n\nvisual_fit\x18\x04 \x01(\x01\x12<\n\tpenalties\x18\x05 \x03(\x0b\x32).catwalk.v1.ScoreBreakdown.PenaltiesEntry\x1a\x31\n\x0fTagMatchesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a\x30\n\x0ePenaltiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"b\n\rTemplateMatch\x12&\n\x08template\x18\x01 \x01(\x0b\x32\x14.catwalk.v1.Template\x12)\n\x05score\x18\x02 \x01(\x0b\x32\x1a.catwalk.v1.ScoreBreakdown\"U\n\tExclusion\x12\x13\n\x0btemplate_id\x18\x01 \x01(\t\x12\x15\n\rtemplate_name\x18\x02 \x01(\t\x12\x0c\n\x04rule\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"\xa3\x02\n\x16MatchTemplatesResponse\x12*\n\x07matches\x18\x01 \x03(\x0b\x32\x19.catwalk.v1.TemplateMatch\x12)\n\nexclusions\x18\x02 \x03(\x0b\x32\x15.catwalk.v1.Exclusion\x12P\n\x10\x65xcluded_by_rule\x18\x03 \x03(\x0b\x32\x36.catwalk.v1.MatchTemplatesResponse.ExcludedByRuleEntry\x12\x12\n\nconsidered\x18\x04 \x01(\x05\x12\x15\n\rskipped_rules\x18\x05 \x03(\t\x1a\x35\n\x13\x45xcludedByRuleEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\x96\x01\n\x04Rule\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nexpression\x18\x02 \x01(\t\x12*\n\x08severity\x18\x03 \x01(\x0e\x32\x18.catwalk.v1.RuleSeverity\x12\x0e\n\x06weight\x18\x04 \x01(\x01\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x0f\n\x07\x65nabled\x18\x06 \x01(\x08\x12\n\n\x02id\x18\x07 \x01(\t\"3\n\x11\x43reateRuleRequest\x12\x1e\n\x04rule\x18\x01 \x01(\x0b\x32\x10.catwalk.v1.Rule\"\x12\n\x10ListRulesRequest\"4\n\x11ListRulesResponse\x12\x1f\n\x05rules\x18\x01 \x03(\x0b\x32\x10.catwalk.v1.Rule\"3\n\x11UpdateRuleRequest\x12\x1e\n\x04rule\x18\x01 \x01(\x0b\x32\x10.catwalk.v1.Rule\"!\n\x11\x44\x65leteRuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\xc4\x02\n\x0fTestRuleRequest\x12\x12\n\nexpression\x18\x01 \x01(\t\x12\x42\n\x0cproduct_tags\x18\x02 \x03(\x0b\x32,.catwalk.v1.TestRuleRequest.ProductTagsEntry\x12\x44\n\rtemplate_tags\x18\x03 \x03(\x0b\x32-.catwalk.v1.TestRuleRequest.TemplateTagsEntry\x1aH\n\x10ProductTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\x1aI\n\x11TemplateTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.catwalk.v1.TagValue:\x02\x38\x01\"\"\n\x10TestRuleResponse\x12\x0e\n\x06result\x18\x01 \x01(\x08*\x87\x01\n\x0eTemplateStatus\x12\x1f\n\x1bTEMPLATE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15TEMPLATE_STATUS_READY\x10\x01\x12\x1d\n\x19TEMPLATE_STATUS_IMPORTING\x10\x02\x12\x1a\n\x16TEMPLATE_STATUS_FAILED\x10\x03*b\n\x0cRuleSeverity\x12\x1d\n\x19RULE_SEVERITY_UNSPECIFIED\x10\x00\x12\x17\n\x13RULE_SEVERITY_BLOCK\x10\x01\x12\x1a\n\x16RULE_SEVERITY_PENALISE\x10\x02\x32\xd9\x06\n\x0fTemplateLibrary\x12\x66\n\x13ValidateProductTags\x12&.catwalk.v1.ValidateProductTagsRequest\x1a\'.catwalk.v1.ValidateProductTagsResponse\x12W\n\x0eMatchTemplates\x12!.catwalk.v1.MatchTemplatesRequest\x1a\".catwalk.v1.MatchTemplatesResponse\x12\x43\n\x0bGetTemplate\x12\x1e.catwalk.v1.GetTemplateRequest\x1a\x14.catwalk.v1.Template\x12T\n\rListTemplates\x12 .catwalk.v1.ListTemplatesRequest\x1a!.catwalk.v1.ListTemplatesResponse\x12I\n\x0eImportTemplate\x12!.catwalk.v1.ImportTemplateRequest\x1a\x14.catwalk.v1.Template\x12K\n\x0e\x44\x65leteTemplate\x12!.catwalk.v1.DeleteTemplateRequest\x1a\x16.google.protobuf.Empty\x12=\n\nCreateRule\x12\x1d.catwalk.v1.CreateRuleRequest\x1a\x10.catwalk.v1.Rule\x12H\n\tListRules\x12\x1c.catwalk.v1.ListRulesRequest\x1a\x1d.catwalk.v1.ListRulesResponse\x12=\n\nUpdateRule\x12\x1d.catwalk.v1.UpdateRuleRequest\x1a\x10.catwalk.v1.Rule\x12\x43\n\nDeleteRule\x12\x1d.catwalk.v1.DeleteRuleRequest\x1a\x16.google.protobuf.Empty\x12\x45\n\x08TestRule\x12\x1b.catwalk.v1.TestRuleRequest\x1a\x1c.catwalk.v1.TestRuleResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_IMPORTTEMPLATEREQUEST_TAGSENTRY']._serialized_options = b'8\001'
   _globals['_VALIDATEPRODUCTTAGSREQUEST_TAGSENTRY']._loaded_options = None
   _globals['_VALIDATEPRODUCTTAGSREQUEST_TAGSENTRY']._serialized_options = b'8\001'
+  _globals['_SCOREBREAKDOWN_TAGMATCHESENTRY']._loaded_options = None
+  _globals['_SCOREBREAKDOWN_TAGMATCHESENTRY']._serialized_options = b'8\001'
   _globals['_SCOREBREAKDOWN_PENALTIESENTRY']._loaded_options = None
   _globals['_SCOREBREAKDOWN_PENALTIESENTRY']._serialized_options = b'8\001'
   _globals['_MATCHTEMPLATESRESPONSE_EXCLUDEDBYRULEENTRY']._loaded_options = None
@@ -50,10 +52,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TESTRULEREQUEST_PRODUCTTAGSENTRY']._serialized_options = b'8\001'
   _globals['_TESTRULEREQUEST_TEMPLATETAGSENTRY']._loaded_options = None
   _globals['_TESTRULEREQUEST_TEMPLATETAGSENTRY']._serialized_options = b'8\001'
-  _globals['_TEMPLATESTATUS']._serialized_start=2926
-  _globals['_TEMPLATESTATUS']._serialized_end=3061
-  _globals['_RULESEVERITY']._serialized_start=3063
-  _globals['_RULESEVERITY']._serialized_end=3161
+  _globals['_TEMPLATESTATUS']._serialized_start=3044
+  _globals['_TEMPLATESTATUS']._serialized_end=3179
+  _globals['_RULESEVERITY']._serialized_start=3181
+  _globals['_RULESEVERITY']._serialized_end=3279
   _globals['_TEMPLATEASSETS']._serialized_start=135
   _globals['_TEMPLATEASSETS']._serialized_end=271
   _globals['_TEMPLATE']._serialized_start=274
@@ -83,37 +85,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MATCHTEMPLATESREQUEST']._serialized_start=1427
   _globals['_MATCHTEMPLATESREQUEST']._serialized_end=1530
   _globals['_SCOREBREAKDOWN']._serialized_start=1533
-  _globals['_SCOREBREAKDOWN']._serialized_end=1734
-  _globals['_SCOREBREAKDOWN_PENALTIESENTRY']._serialized_start=1686
-  _globals['_SCOREBREAKDOWN_PENALTIESENTRY']._serialized_end=1734
-  _globals['_TEMPLATEMATCH']._serialized_start=1736
-  _globals['_TEMPLATEMATCH']._serialized_end=1834
-  _globals['_EXCLUSION']._serialized_start=1836
-  _globals['_EXCLUSION']._serialized_end=1921
-  _globals['_MATCHTEMPLATESRESPONSE']._serialized_start=1924
-  _globals['_MATCHTEMPLATESRESPONSE']._serialized_end=2192
-  _globals['_MATCHTEMPLATESRESPONSE_EXCLUDEDBYRULEENTRY']._serialized_start=2139
-  _globals['_MATCHTEMPLATESRESPONSE_EXCLUDEDBYRULEENTRY']._serialized_end=2192
-  _globals['_RULE']._serialized_start=2195
-  _globals['_RULE']._serialized_end=2345
-  _globals['_CREATERULEREQUEST']._serialized_start=2347
-  _globals['_CREATERULEREQUEST']._serialized_end=2398
-  _globals['_LISTRULESREQUEST']._serialized_start=2400
-  _globals['_LISTRULESREQUEST']._serialized_end=2418
-  _globals['_LISTRULESRESPONSE']._serialized_start=2420
-  _globals['_LISTRULESRESPONSE']._serialized_end=2472
-  _globals['_UPDATERULEREQUEST']._serialized_start=2474
-  _globals['_UPDATERULEREQUEST']._serialized_end=2525
-  _globals['_DELETERULEREQUEST']._serialized_start=2527
-  _globals['_DELETERULEREQUEST']._serialized_end=2560
-  _globals['_TESTRULEREQUEST']._serialized_start=2563
-  _globals['_TESTRULEREQUEST']._serialized_end=2887
-  _globals['_TESTRULEREQUEST_PRODUCTTAGSENTRY']._serialized_start=2740
-  _globals['_TESTRULEREQUEST_PRODUCTTAGSENTRY']._serialized_end=2812
-  _globals['_TESTRULEREQUEST_TEMPLATETAGSENTRY']._serialized_start=2814
-  _globals['_TESTRULEREQUEST_TEMPLATETAGSENTRY']._serialized_end=2887
-  _globals['_TESTRULERESPONSE']._serialized_start=2889
-  _globals['_TESTRULERESPONSE']._serialized_end=2923
-  _globals['_TEMPLATELIBRARY']._serialized_start=3164
-  _globals['_TEMPLATELIBRARY']._serialized_end=4021
+  _globals['_SCOREBREAKDOWN']._serialized_end=1829
+  _globals['_SCOREBREAKDOWN_TAGMATCHESENTRY']._serialized_start=1730
+  _globals['_SCOREBREAKDOWN_TAGMATCHESENTRY']._serialized_end=1779
+  _globals['_SCOREBREAKDOWN_PENALTIESENTRY']._serialized_start=1781
+  _globals['_SCOREBREAKDOWN_PENALTIESENTRY']._serialized_end=1829
+  _globals['_TEMPLATEMATCH']._serialized_start=1831
+  _globals['_TEMPLATEMATCH']._serialized_end=1929
+  _globals['_EXCLUSION']._serialized_start=1931
+  _globals['_EXCLUSION']._serialized_end=2016
+  _globals['_MATCHTEMPLATESRESPONSE']._serialized_start=2019
+  _globals['_MATCHTEMPLATESRESPONSE']._serialized_end=2310
+  _globals['_MATCHTEMPLATESRESPONSE_EXCLUDEDBYRULEENTRY']._serialized_start=2257
+  _globals['_MATCHTEMPLATESRESPONSE_EXCLUDEDBYRULEENTRY']._serialized_end=2310
+  _globals['_RULE']._serialized_start=2313
+  _globals['_RULE']._serialized_end=2463
+  _globals['_CREATERULEREQUEST']._serialized_start=2465
+  _globals['_CREATERULEREQUEST']._serialized_end=2516
+  _globals['_LISTRULESREQUEST']._serialized_start=2518
+  _globals['_LISTRULESREQUEST']._serialized_end=2536
+  _globals['_LISTRULESRESPONSE']._serialized_start=2538
+  _globals['_LISTRULESRESPONSE']._serialized_end=2590
+  _globals['_UPDATERULEREQUEST']._serialized_start=2592
+  _globals['_UPDATERULEREQUEST']._serialized_end=2643
+  _globals['_DELETERULEREQUEST']._serialized_start=2645
+  _globals['_DELETERULEREQUEST']._serialized_end=2678
+  _globals['_TESTRULEREQUEST']._serialized_start=2681
+  _globals['_TESTRULEREQUEST']._serialized_end=3005
+  _globals['_TESTRULEREQUEST_PRODUCTTAGSENTRY']._serialized_start=2858
+  _globals['_TESTRULEREQUEST_PRODUCTTAGSENTRY']._serialized_end=2930
+  _globals['_TESTRULEREQUEST_TEMPLATETAGSENTRY']._serialized_start=2932
+  _globals['_TESTRULEREQUEST_TEMPLATETAGSENTRY']._serialized_end=3005
+  _globals['_TESTRULERESPONSE']._serialized_start=3007
+  _globals['_TESTRULERESPONSE']._serialized_end=3041
+  _globals['_TEMPLATELIBRARY']._serialized_start=3282
+  _globals['_TEMPLATELIBRARY']._serialized_end=4139
 # @@protoc_insertion_point(module_scope)

@@ -166,6 +166,13 @@ class MatchTemplatesRequest(_message.Message):
 
 class ScoreBreakdown(_message.Message):
     __slots__ = ("total", "tag_fit", "tag_matches", "visual_fit", "penalties")
+    class TagMatchesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
     class PenaltiesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -180,10 +187,10 @@ class ScoreBreakdown(_message.Message):
     PENALTIES_FIELD_NUMBER: _ClassVar[int]
     total: float
     tag_fit: float
-    tag_matches: _containers.RepeatedScalarFieldContainer[str]
+    tag_matches: _containers.ScalarMap[str, float]
     visual_fit: float
     penalties: _containers.ScalarMap[str, float]
-    def __init__(self, total: _Optional[float] = ..., tag_fit: _Optional[float] = ..., tag_matches: _Optional[_Iterable[str]] = ..., visual_fit: _Optional[float] = ..., penalties: _Optional[_Mapping[str, float]] = ...) -> None: ...
+    def __init__(self, total: _Optional[float] = ..., tag_fit: _Optional[float] = ..., tag_matches: _Optional[_Mapping[str, float]] = ..., visual_fit: _Optional[float] = ..., penalties: _Optional[_Mapping[str, float]] = ...) -> None: ...
 
 class TemplateMatch(_message.Message):
     __slots__ = ("template", "score")
@@ -206,7 +213,7 @@ class Exclusion(_message.Message):
     def __init__(self, template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., rule: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class MatchTemplatesResponse(_message.Message):
-    __slots__ = ("matches", "exclusions", "excluded_by_rule", "considered")
+    __slots__ = ("matches", "exclusions", "excluded_by_rule", "considered", "skipped_rules")
     class ExcludedByRuleEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -218,11 +225,13 @@ class MatchTemplatesResponse(_message.Message):
     EXCLUSIONS_FIELD_NUMBER: _ClassVar[int]
     EXCLUDED_BY_RULE_FIELD_NUMBER: _ClassVar[int]
     CONSIDERED_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_RULES_FIELD_NUMBER: _ClassVar[int]
     matches: _containers.RepeatedCompositeFieldContainer[TemplateMatch]
     exclusions: _containers.RepeatedCompositeFieldContainer[Exclusion]
     excluded_by_rule: _containers.ScalarMap[str, int]
     considered: int
-    def __init__(self, matches: _Optional[_Iterable[_Union[TemplateMatch, _Mapping]]] = ..., exclusions: _Optional[_Iterable[_Union[Exclusion, _Mapping]]] = ..., excluded_by_rule: _Optional[_Mapping[str, int]] = ..., considered: _Optional[int] = ...) -> None: ...
+    skipped_rules: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, matches: _Optional[_Iterable[_Union[TemplateMatch, _Mapping]]] = ..., exclusions: _Optional[_Iterable[_Union[Exclusion, _Mapping]]] = ..., excluded_by_rule: _Optional[_Mapping[str, int]] = ..., considered: _Optional[int] = ..., skipped_rules: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Rule(_message.Message):
     __slots__ = ("name", "expression", "severity", "weight", "description", "enabled", "id")

@@ -75,47 +75,55 @@ class _HealthLoop:
             self.stopping.wait(self.interval_s)
 
 
+class Running:
+    """A started server: its health servicer and metrics, and how to stop it gracefully."""
+
+    def __init__(self, settings: ServerSettings, services: Sequence[Service]) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="rpc"),
+            interceptors=[ServiceInterceptor(self.metrics, settings.min_deadline_s)],
+            options=[
+                ("grpc.max_receive_message_length", settings.max_message_bytes),
+                ("grpc.max_send_message_length", settings.max_message_bytes),
+                ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share it
+            ],
+        )
+        self.health = health.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        for service in services:
+            self.health.set(service.name, NOT_SERVING)
+            service.add(self.server)
+        self.health.set("", NOT_SERVING)
+        reflection.enable_server_reflection(
+            [s.name for s in services] + [health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
+        self.address = f"{settings.host}:{settings.port}"
+        if self.server.add_insecure_port(self.address) == 0:
+            raise SystemExit(f"{settings.name}: cannot listen on {self.address} (port in use?)")
+        self.metrics.serve(settings.host, settings.metrics_port)
+        self.server.start()
+        log.info("serving", address=self.address, services=[s.name for s in services],
+                 metrics=f"http://{settings.host}:{settings.metrics_port}/metrics")
+        self.loop = _HealthLoop(self.health, services, settings.health_interval_s)
+        threading.Thread(target=self.loop.run, name="health", daemon=True).start()
+
+    def stop(self) -> None:
+        """Health NOT_SERVING first (callers drain away), then in-flight calls get the grace time."""
+        log.info("stopping", grace_s=self.settings.grace_s)
+        self.loop.stopping.set()
+        self.health.enter_graceful_shutdown()
+        self.server.stop(self.settings.grace_s).wait()
+        log.info("stopped")
+
+
 def serve(settings: ServerSettings, services: Sequence[Service]) -> None:
-    """Serve until SIGTERM or SIGINT, then drain: health NOT_SERVING, `stop(grace)`."""
+    """Serve until SIGTERM or SIGINT, then stop gracefully."""
     configure_logging(settings.name, settings.log_level)
-    metrics = Metrics()
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="rpc"),
-        interceptors=[ServiceInterceptor(metrics, settings.min_deadline_s)],
-        options=[
-            ("grpc.max_receive_message_length", settings.max_message_bytes),
-            ("grpc.max_send_message_length", settings.max_message_bytes),
-            ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share it
-        ],
-    )
-    health_servicer = health.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    for service in services:
-        health_servicer.set(service.name, NOT_SERVING)
-        service.add(server)
-    health_servicer.set("", NOT_SERVING)
-    reflection.enable_server_reflection(
-        [s.name for s in services] + [health.SERVICE_NAME, reflection.SERVICE_NAME], server)
-
-    address = f"{settings.host}:{settings.port}"
-    if server.add_insecure_port(address) == 0:
-        raise SystemExit(f"{settings.name}: cannot listen on {address} (port in use?)")
-    metrics.serve(settings.host, settings.metrics_port)
-    server.start()
-    log.info("serving", address=address, metrics=f"http://{settings.host}:{settings.metrics_port}/metrics",
-             services=[s.name for s in services])
-
-    loop = _HealthLoop(health_servicer, services, settings.health_interval_s)
-    checker = threading.Thread(target=loop.run, name="health", daemon=True)
-    checker.start()
-
+    running = Running(settings, services)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, _frame: stop.set())
     while not stop.wait(0.5):
         pass
-    log.info("stopping", grace_s=settings.grace_s)
-    loop.stopping.set()
-    health_servicer.enter_graceful_shutdown()
-    server.stop(settings.grace_s).wait()
-    log.info("stopped")
+    running.stop()

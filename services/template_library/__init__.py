@@ -1,0 +1,1 @@
+"""TemplateLibrary: templates, the tag dictionary and CEL rules over Postgres and S3 (catwalk.library)."""

@@ -1,0 +1,5 @@
+"""`python -m services.template_library`: serve until SIGTERM."""
+
+from services.template_library.server import main
+
+main()
