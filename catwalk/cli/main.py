@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from catwalk.cli import models_commands, stack_commands, studio_commands
+from catwalk.cli import models_commands, rules_commands, stack_commands, studio_commands, templates_commands
 
 app = typer.Typer(
     help="Catwalk: garment in, try-on video out. Local stack and operator tools.",
@@ -17,6 +17,8 @@ app.command()(stack_commands.down)
 app.command()(stack_commands.status)
 app.add_typer(models_commands.app, name="models")
 app.add_typer(studio_commands.app, name="studio")
+app.add_typer(templates_commands.app, name="templates")
+app.add_typer(rules_commands.app, name="rules")
 
 
 def main() -> None:

@@ -1,0 +1,124 @@
+"""`catwalk templates import | list | show | rm | seed`: the template library, through TemplateLibrary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from google.protobuf.json_format import MessageToDict
+from rich.table import Table
+
+from catwalk.cli.output import fail, out, print_json, step
+from catwalk.cli.service_client import call, parse_tags, tags_dict, template_library
+from catwalk.v1 import template_library_pb2 as pb
+
+app = typer.Typer(help="The template library: template videos with their tags and tracks.", no_args_is_help=True)
+
+TagOption = typer.Option([], "--tag", "-t", help="NAME=VALUE (true/false: a flag; a,b: a list); repeat.")
+
+
+def template_dict(template: pb.Template) -> dict[str, Any]:
+    """A template as JSON: proto field names, tags as plain values, no descriptor noise."""
+    data = MessageToDict(template, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    data["tags"] = tags_dict(template.tags)
+    data["status"] = pb.TemplateStatus.Name(template.status).removeprefix("TEMPLATE_STATUS_").lower()
+    return data
+
+
+def _tags_text(template: pb.Template) -> str:
+    return ", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in tags_dict(template.tags).items()
+                     if k in ("action", "shot_type", "model_gender", "scene", "lighting"))
+
+
+@app.command("list")
+def list_templates(
+    filters: list[str] = typer.Option([], "--filter", "-f", help="NAME=VALUE a template's tags must have; repeat."),
+    page_size: int = typer.Option(50, min=1, max=500, help="Templates per page."),
+    page_token: str = typer.Option("", help="Start at this page (a next_page_token)."),
+    all_pages: bool = typer.Option(False, "--all", help="Follow next_page_token to the end."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: {templates, next_page_token}."),
+) -> None:
+    """Templates in the library, one page (or --all)."""
+    request = pb.ListTemplatesRequest(filters=parse_tags(filters, "--filter"), page_size=page_size,
+                                      page_token=page_token)
+    found: list[pb.Template] = []
+    with template_library() as library:
+        while True:
+            page = call(library.ListTemplates, request)
+            found += page.templates
+            request.page_token = page.next_page_token
+            if not (all_pages and page.next_page_token):
+                break
+    if as_json:
+        print_json({"templates": [template_dict(t) for t in found], "next_page_token": page.next_page_token})
+        return
+    table = Table("id", "name", "status", "seconds", "tags")
+    for t in found:
+        table.add_row(t.id, t.name, pb.TemplateStatus.Name(t.status).removeprefix("TEMPLATE_STATUS_").lower(),
+                      f"{t.duration_s:.1f}", _tags_text(t))
+    out.print(table)
+    if page.next_page_token:
+        out.print(f"[dim]more: --page-token {page.next_page_token}[/dim]")
+
+
+@app.command()
+def show(template_id: str = typer.Argument(..., metavar="ID"),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """One template: assets, size, tags."""
+    with template_library() as library:
+        template = call(library.GetTemplate, pb.GetTemplateRequest(id=template_id))
+    data = template_dict(template)
+    if as_json:
+        print_json(data)
+        return
+    table = Table("field", "value", show_header=False)
+    for key, value in data.items():
+        if key != "visual_descriptor":
+            table.add_row(key, str(value))
+    out.print(table)
+
+
+@app.command("import")
+def import_template(
+    source_key: str = typer.Argument(..., metavar="KEY", help="The video's key in bucket catwalk-library."),
+    name: str = typer.Option(..., help="A unique template name."),
+    tags: list[str] = TagOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Analyse a video in S3 through Triton and store it as a template."""
+    step(f"importing s3://catwalk-library/{source_key} as {name!r} (analysed through Triton)")
+    with template_library() as library:
+        template = call(library.ImportTemplate, pb.ImportTemplateRequest(
+            source_key=source_key, name=name, tags=parse_tags(tags, "--tag")), timeout_s=600)
+    if as_json:
+        print_json(template_dict(template))
+        return
+    out.print(f"[green]imported[/green] {template.name} ({template.id})")
+
+
+@app.command("rm")
+def remove(template_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Delete a template and its assets."""
+    with template_library() as library:
+        call(library.DeleteTemplate, pb.DeleteTemplateRequest(id=template_id))
+    out.print(f"deleted {template_id}")
+
+
+@app.command()
+def seed(as_json: bool = typer.Option(False, "--json", help="Print JSON: {added}.")) -> None:
+    """Render the starter library from the studio into the stack's Postgres and S3."""
+    from catwalk.cli.stack_commands import settings
+    from catwalk.library.seed import seed_library
+    from catwalk.stack.s3 import s3_client
+    from catwalk.stack.stack import read_stack
+
+    s = settings()
+    components = read_stack(s)["components"]
+    if "postgres" not in components or "s3" not in components:
+        fail("the stack is not running: run `catwalk up`")
+    s3 = s3_client(components["s3"]["endpoint"], s.s3_access_key, s.s3_secret_key)
+    added = seed_library(components["postgres"]["endpoint"], s3, step)
+    if as_json:
+        print_json({"added": added})
+        return
+    out.print(f"[green]seeded[/green] {added} template(s)")
