@@ -1,6 +1,6 @@
 """`catwalk up | down | status`: start, stop and inspect the local stack.
 
-Components start in order (PostgreSQL, S3, Triton) and stop in reverse. Each record
+Components start in order (PostgreSQL, S3, Triton, the services) and stop in reverse. Each record
 (pid, endpoint, log) goes to stack.json as soon as the component is up, so `down` can
 always clean up what a failed `up` left behind.
 """
@@ -18,6 +18,7 @@ from catwalk.stack.errors import StackError
 from catwalk.stack.postgres import Postgres
 from catwalk.stack.process import alive, port_in_use
 from catwalk.stack.s3 import S3
+from catwalk.stack.services import TemplateLibrary
 from catwalk.stack.settings import REPO_ROOT, StackSettings
 from catwalk.stack.triton import Triton
 
@@ -46,7 +47,7 @@ class ComponentStatus:
 
 
 def components(settings: StackSettings) -> list[Component]:
-    return [Postgres(settings), S3(settings), Triton(settings)]
+    return [Postgres(settings), S3(settings), Triton(settings), TemplateLibrary(settings)]
 
 
 def read_stack(settings: StackSettings) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def _ports(settings: StackSettings) -> dict[str, list[int]]:
         "postgres": [settings.postgres_port],
         "s3": [settings.s3_port],
         "triton": [settings.triton_http_port, settings.triton_grpc_port, settings.triton_metrics_port],
+        "template_library": [settings.template_library_port, settings.template_library_metrics_port],
     }
 
 

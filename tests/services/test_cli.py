@@ -1,0 +1,49 @@
+"""`catwalk templates` and `catwalk rules` against the stack's service."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.conftest import REPO
+
+CATWALK = str(REPO / ".venv" / "bin" / "catwalk")
+
+
+def catwalk(stack, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CATWALK, *args], env=stack.env, capture_output=True, text=True, timeout=120)
+
+
+def test_rules_add_list_test_rm(stack):
+    added = catwalk(stack, "rules", "add", "cli_gender", 'product.gender == "women" ? '
+                    'template.model_gender == "female" : true', "--description", "model fits garment", "--json")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["severity"] == "block"
+    listed = catwalk(stack, "rules", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "cli_gender" in {r["name"] for r in json.loads(listed.stdout)}
+    tested = catwalk(stack, "rules", "test", "template.model_gender == 'female'", "-t", "model_gender=male", "--json")
+    assert tested.returncode == 0 and json.loads(tested.stdout) == {"result": False}
+    assert catwalk(stack, "rules", "rm", "cli_gender").returncode == 0
+
+
+def test_rules_add_names_what_is_wrong(stack):
+    refused = catwalk(stack, "rules", "add", "cli_bad", "product.moonwalk == true")
+    assert refused.returncode == 1
+    assert "INVALID_ARGUMENT" in refused.stderr and "rule.expression" in refused.stderr
+    assert refused.stdout == ""
+
+
+def test_templates_list_and_show(stack):
+    listed = catwalk(stack, "templates", "list", "--json", "--all", "--page-size", "5")
+    assert listed.returncode == 0, listed.stderr
+    page = json.loads(listed.stdout)
+    assert page["next_page_token"] == ""
+    if page["templates"]:
+        first = page["templates"][0]
+        shown = catwalk(stack, "templates", "show", first["id"], "--json")
+        assert shown.returncode == 0 and json.loads(shown.stdout)["name"] == first["name"]
+    missing = catwalk(stack, "templates", "show", "00000000-0000-4000-8000-000000000000")
+    assert missing.returncode == 1 and "NOT_FOUND" in missing.stderr
+    bad = catwalk(stack, "templates", "list", "--filter", "nonsense")
+    assert bad.returncode == 1 and "expected NAME=VALUE" in bad.stderr
