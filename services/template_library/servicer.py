@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from catwalk.library import matching, rules, templates
 from catwalk.library.db import session
+from catwalk.library.importer import ImportFailed, import_template
 from catwalk.library.schema import ASSET_BUCKET, ASSET_KEYS
 from catwalk.library.tags import Dictionary, InvalidTags, Subject, Tags, load_dictionary, validate_tags
 from catwalk.v1 import template_library_pb2 as pb
@@ -35,6 +36,7 @@ from services.common.errors import (
 from services.template_library.convert import tags_from_proto, tags_to_proto
 
 DB_STATEMENT_CAP_S = 30.0  # our own limit on one statement when the caller sets no deadline
+IMPORT_CAP_S = 600.0  # our own limit on one import's analysis through Triton
 DEFAULT_PAGE_SIZE = 50
 DEFAULT_MATCH_COUNT = 10
 # The library names arguments as it knows them; the request's field where that differs.
@@ -102,24 +104,21 @@ class TemplateLibraryServicer(template_library_pb2_grpc.TemplateLibraryServicer)
         return pb.ListTemplatesResponse(templates=[_template(r) for r in records], next_page_token=next_token or "")
 
     def ImportTemplate(self, request: pb.ImportTemplateRequest, context: grpc.ServicerContext) -> pb.Template:
-        from catwalk.library.importer import ImportFailed, import_template
-
         violations = []
         if not request.source_key.strip():
             violations.append(FieldViolation("source_key", "required: the video's key in bucket catwalk-library"))
         if not request.name.strip():
             violations.append(FieldViolation("name", "required"))
-        with self._session() as s:
-            tags, tag_violations = tags_from_proto(request.tags, "tags")
-            violations += tag_violations + _ours(validate_tags(load_dictionary(s), tags, "template", prefix="tags"))
-        _raise_if(violations)
+        tags, tag_violations = tags_from_proto(request.tags, "tags")
+        _raise_if(violations + tag_violations)
         try:
-            record = import_template(self.dsn, self.s3, self.triton_url, request.source_key, request.name.strip(),
-                                     tags or None)
+            with _library_errors():
+                record = import_template(self.dsn, self.s3, self.triton_url, request.source_key, request.name.strip(),
+                                         tags or None, deadline_s=remaining_s(IMPORT_CAP_S))
         except ImportFailed as exc:
+            if exc.retryable:  # Triton busy or down, a concurrent import of the same object
+                raise Unavailable(exc.message) from None
             raise invalid(exc.field, exc.message) from None
-        except templates.TemplateExists as exc:
-            raise AlreadyExists(str(exc)) from None
         return _template(record)
 
     def DeleteTemplate(self, request: pb.DeleteTemplateRequest, context: grpc.ServicerContext) -> empty_pb2.Empty:
@@ -218,6 +217,8 @@ def _library_errors() -> Iterator[None]:
         yield
     except InvalidTags as exc:
         raise InvalidArgument(_ours(exc.violations)) from None
+    except templates.TemplateExists as exc:
+        raise AlreadyExists(str(exc)) from None
     except ValueError as exc:
         field, _, why = str(exc).partition(": ")
         raise invalid(REQUEST_FIELDS.get(field, field), why) from None

@@ -116,3 +116,23 @@ def test_match_names_bad_arguments(library):
     with pytest.raises(grpc.RpcError) as tags:
         library.MatchTemplates(request, timeout=10)
     assert set(violations(tags.value)) == {"profile.tags.sleeve"}
+
+
+def test_import_of_a_non_video_is_invalid_and_stores_nothing(stack, library):
+    import io
+
+    from catwalk.stack.s3 import s3_client
+
+    s = stack.settings
+    s3 = s3_client(stack.record["components"]["s3"]["endpoint"], s.s3_access_key, s.s3_secret_key)
+    s3.put_object("catwalk-library", "uploads/notes.mp4", io.BytesIO(b"not a video"), 11)
+    name = f"svc-import-{uuid.uuid4().hex[:6]}"
+    for key in ("uploads/notes.mp4", "uploads/missing.mp4"):
+        with pytest.raises(grpc.RpcError) as info:
+            library.ImportTemplate(pb.ImportTemplateRequest(source_key=key, name=name), timeout=60)
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "source_key" in violations(info.value)
+    listed = library.ListTemplates(pb.ListTemplatesRequest(page_size=1000), timeout=10).templates
+    assert name not in {t.name for t in listed}
+    with pytest.raises(grpc.RpcError) as empty:
+        library.ImportTemplate(pb.ImportTemplateRequest(), timeout=10)
+    assert set(violations(empty.value)) == {"source_key", "name"}
