@@ -18,6 +18,7 @@ def stack_environment(home: Path, **extra: str) -> dict[str, str]:
 
     env = private_environment(os.environ, home)
     env.setdefault("CATWALK_START_TIMEOUT", "180")
+    env.setdefault("CATWALK_SEED", "0")  # the session stack asks for the starter library; others need none
     env.update(extra)
     return env
 
@@ -44,11 +45,12 @@ class RunningStack:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    """One real stack (PostgreSQL, S3, Triton with every model) for the session."""
+    """One real stack (PostgreSQL, S3, Triton with every model, the services, the starter
+    library) for the session."""
     from catwalk.stack import stack as local_stack
     from catwalk.stack.settings import StackSettings
 
-    env = stack_environment(tmp_path_factory.mktemp("stack"))
+    env = stack_environment(tmp_path_factory.mktemp("stack"), CATWALK_SEED="1")
     settings = StackSettings.from_env(env)
     try:
         record = local_stack.up(settings)

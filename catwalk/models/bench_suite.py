@@ -41,7 +41,8 @@ def triton_server():
     from catwalk.stack.settings import StackSettings, private_environment
 
     with tempfile.TemporaryDirectory(prefix="catwalk-bench-") as home:
-        settings = StackSettings.from_env(private_environment(os.environ, Path(home)))
+        env = {**private_environment(os.environ, Path(home)), "CATWALK_SEED": "0"}  # models only
+        settings = StackSettings.from_env(env)
         console.print(f"[dim]starting a stack of its own in {home}[/dim]")
         record = stack.up(settings)
         try:

@@ -50,6 +50,7 @@ class StackSettings:
     buckets: tuple[str, ...]
     models: tuple[str, ...] | None  # None: every model in the repository
     start_timeout_s: float  # per component (per model for Triton)
+    seed_library: bool  # render the starter templates when the library is empty
 
     @property
     def stack_file(self) -> Path:
@@ -102,4 +103,5 @@ class StackSettings:
             buckets=("catwalk-library", "catwalk-jobs"),
             models=tuple(m.strip() for m in models.split(",") if m.strip()) or None,
             start_timeout_s=start_timeout_s,
+            seed_library=env.get("CATWALK_SEED", "1").strip().lower() not in ("0", "false", "no"),
         )

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from catwalk.stack.errors import StackError
 from catwalk.stack.postgres import Postgres
 from catwalk.stack.process import alive, port_in_use
-from catwalk.stack.s3 import S3
+from catwalk.stack.s3 import S3, s3_client
 from catwalk.stack.services import TemplateLibrary
 from catwalk.stack.settings import REPO_ROOT, StackSettings
 from catwalk.stack.triton import Triton
@@ -111,7 +111,26 @@ def up(settings: StackSettings, report: Report = lambda _: None) -> dict[str, An
             report("postgres: alembic upgrade head")
             migrate(record["endpoint"])
         report(f"{component.name}: up in {time.monotonic() - started:.1f}s at {record['endpoint']}")
+    if settings.seed_library:
+        _seed_if_empty(settings, stack, report)
     return stack
+
+
+def _seed_if_empty(settings: StackSettings, stack: dict[str, Any], report: Report) -> None:
+    """A fresh library gets the studio's starter templates, so the first job has templates."""
+    from catwalk.library.db import session
+    from catwalk.library.seed import seed_library
+    from catwalk.library.templates import count_templates
+
+    dsn = stack["components"]["postgres"]["endpoint"]
+    with session(dsn) as s:
+        if count_templates(s) > 0:
+            return
+    started = time.monotonic()
+    report("library: empty, rendering the starter templates (CATWALK_SEED=0 skips)")
+    s3 = s3_client(stack["components"]["s3"]["endpoint"], settings.s3_access_key, settings.s3_secret_key)
+    added = seed_library(dsn, s3, report=lambda line: report(f"library: {line}"))
+    report(f"library: {added} starter templates in {time.monotonic() - started:.0f}s")
 
 
 def down(settings: StackSettings, report: Report = lambda _: None) -> None:
