@@ -1,6 +1,8 @@
-"""TemplateLibrary RPCs → catwalk.library. Each method checks its request (naming every bad
-field), runs one unit of work on the library, and raises services.common errors; the
-interceptor turns those into statuses. No gRPC status is built here."""
+"""TemplateLibrary RPCs → catwalk.library. Each method turns its request into library
+arguments (naming what only the proto can get wrong: an unset tag value, an unspecified
+enum), runs one unit of work, and raises services.common errors. The library checks its
+arguments and names the field; `_library_errors` and `_rule_errors` map that onto the
+request's fields. The interceptor turns the errors into statuses: none is built here."""
 
 from __future__ import annotations
 

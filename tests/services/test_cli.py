@@ -47,3 +47,11 @@ def test_templates_list_and_show(stack):
     assert missing.returncode == 1 and "NOT_FOUND" in missing.stderr
     bad = catwalk(stack, "templates", "list", "--filter", "nonsense")
     assert bad.returncode == 1 and "expected NAME=VALUE" in bad.stderr
+
+
+def test_templates_seed_adds_only_what_is_missing(stack):
+    seeded = catwalk(stack, "templates", "seed", "--json")  # `up` seeded the session's library already
+    assert seeded.returncode == 0, seeded.stderr
+    assert json.loads(seeded.stdout) == {"added": 0}
+    listed = json.loads(catwalk(stack, "templates", "list", "--all", "--json").stdout)["templates"]
+    assert len(listed) >= 24 and all(t["status"] == "ready" for t in listed if t["name"].startswith("studio"))
