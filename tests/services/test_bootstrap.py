@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.request
 
@@ -34,6 +35,8 @@ def echo(request: wrappers_pb2.StringValue, context: grpc.ServicerContext) -> wr
         raise ZeroDivisionError("boom")
     if request.value == "slow":
         time.sleep(deadlines.remaining_s(5.0) + 0.05)
+    if request.value == "busy":
+        time.sleep(0.5)
     return wrappers_pb2.StringValue(value=request.value)
 
 
@@ -49,13 +52,16 @@ def add_toy(server: grpc.Server) -> None:
             response_serializer=wrappers_pb2.StringValue.SerializeToString)})])
 
 
+def toy_settings() -> ServerSettings:
+    return ServerSettings.from_env({"CATWALK_TOY_PORT": str(free_port()), "CATWALK_TOY_METRICS_PORT": str(free_port()),
+                                    "CATWALK_HEALTH_INTERVAL": "0.1", "CATWALK_SHUTDOWN_GRACE": "2"},
+                                   "toy", port=1, metrics_port=2)
+
+
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
     log = tmp_path_factory.mktemp("toy") / "log.jsonl"
-    settings = ServerSettings.from_env({"CATWALK_TOY_PORT": str(free_port()),
-                                        "CATWALK_TOY_METRICS_PORT": str(free_port()),
-                                        "CATWALK_HEALTH_INTERVAL": "0.1", "CATWALK_SHUTDOWN_GRACE": "1"},
-                                       "toy", port=1, metrics_port=2)
+    settings = toy_settings()
     with open(log, "w") as stream:
         configure_logging("toy")  # as `serve` does, then to a file instead of stdout
         structlog.configure(logger_factory=structlog.WriteLoggerFactory(stream))
@@ -178,3 +184,33 @@ def test_settings_name_the_bad_variable():
         ServerSettings.from_env({"CATWALK_TOY_PORT": "http"}, "toy", 1, 2)
     with pytest.raises(SettingsError, match="CATWALK_GRPC_MIN_DEADLINE_MS"):
         ServerSettings.from_env({"CATWALK_GRPC_MIN_DEADLINE_MS": "-1"}, "toy", 1, 2)
+
+
+def test_stop_turns_health_off_first_and_lets_calls_in_flight_finish():
+    running = Running(toy_settings(), [Service(SERVICE, add_toy)])
+    channel = grpc.insecure_channel(running.address)
+    try:
+        watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=SERVICE), timeout=10)
+        assert next(s.status for s in watch if s.status != health_pb2.HealthCheckResponse.NOT_SERVING) == (
+            health_pb2.HealthCheckResponse.SERVING)
+        in_flight = call_future(channel, "busy")
+        time.sleep(0.1)
+        stopping = threading.Thread(target=running.stop)
+        stopping.start()
+        assert next(s.status for s in watch if s.status != health_pb2.HealthCheckResponse.SERVING) == (
+            health_pb2.HealthCheckResponse.NOT_SERVING)
+        assert not in_flight.done()  # health went off while the call was still running
+        assert in_flight.result(timeout=5).value == "busy"  # finished inside the grace time
+        stopping.join(timeout=10)
+        assert not stopping.is_alive()
+        with pytest.raises(grpc.RpcError) as refused:
+            call(channel, "after", timeout=2)
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        channel.close()
+
+
+def call_future(channel: grpc.Channel, value: str):
+    method = channel.unary_unary(f"/{SERVICE}/Echo", request_serializer=wrappers_pb2.StringValue.SerializeToString,
+                                 response_deserializer=wrappers_pb2.StringValue.FromString)
+    return method.future(wrappers_pb2.StringValue(value=value), timeout=5)
