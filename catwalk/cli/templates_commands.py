@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import typer
 from google.protobuf.json_format import MessageToDict
+from minio import Minio
 from rich.table import Table
 
 from catwalk.cli.output import fail, out, print_json, step
 from catwalk.cli.service_client import call, parse_tags, tags_dict, template_library
+from catwalk.cli.stack_commands import settings
+from catwalk.stack.s3 import s3_client
+from catwalk.stack.stack import read_stack
 from catwalk.v1 import template_library_pb2 as pb
+
+LIBRARY_BUCKET = "catwalk-library"
 
 app = typer.Typer(help="The template library: template videos with their tags and tracks.", no_args_is_help=True)
 
@@ -80,13 +88,23 @@ def show(template_id: str = typer.Argument(..., metavar="ID"),
 
 @app.command("import")
 def import_template(
-    source_key: str = typer.Argument(..., metavar="KEY", help="The video's key in bucket catwalk-library."),
+    source_key: str = typer.Argument(None, metavar="[KEY]", help="The video's key in bucket catwalk-library."),
+    file: Path = typer.Option(None, exists=True, dir_okay=False,
+                              help="Upload this video first (to uploads/<its sha256>), then import it."),
     name: str = typer.Option(..., help="A unique template name."),
     tags: list[str] = TagOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Analyse a video in S3 through Triton and store it as a template."""
-    step(f"importing s3://catwalk-library/{source_key} as {name!r} (analysed through Triton)")
+    """Analyse a video in S3 (KEY, or --file uploaded first) through Triton and store it as a template."""
+    if (source_key is None) == (file is None):
+        fail("give the video's KEY in bucket catwalk-library, or --file to upload one")
+    if file is not None:
+        with open(file, "rb") as stream:  # same file, same key: importing it again is a no-op
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()[:32]
+        source_key = f"uploads/{digest}{file.suffix.lower()}"
+        step(f"uploading {file} to s3://{LIBRARY_BUCKET}/{source_key}")
+        _stack_s3().fput_object(LIBRARY_BUCKET, source_key, str(file))
+    step(f"importing s3://{LIBRARY_BUCKET}/{source_key} as {name!r} (analysed through Triton)")
     with template_library() as library:
         template = call(library.ImportTemplate, pb.ImportTemplateRequest(
             source_key=source_key, name=name, tags=parse_tags(tags, "--tag")), timeout_s=600)
@@ -104,20 +122,24 @@ def remove(template_id: str = typer.Argument(..., metavar="ID")) -> None:
     out.print(f"deleted {template_id}")
 
 
+def _stack_components() -> dict[str, Any]:
+    components: dict[str, Any] = read_stack(settings())["components"]
+    if "postgres" not in components or "s3" not in components:
+        fail("the stack is not running: run `catwalk up`")
+    return components
+
+
+def _stack_s3() -> Minio:
+    s = settings()
+    return s3_client(_stack_components()["s3"]["endpoint"], s.s3_access_key, s.s3_secret_key)
+
+
 @app.command()
 def seed(as_json: bool = typer.Option(False, "--json", help="Print JSON: {added}.")) -> None:
     """Render the starter library from the studio into the stack's Postgres and S3."""
-    from catwalk.cli.stack_commands import settings
-    from catwalk.library.seed import seed_library
-    from catwalk.stack.s3 import s3_client
-    from catwalk.stack.stack import read_stack
+    from catwalk.library.seed import seed_library  # the studio renderer: heavy, only for this command
 
-    s = settings()
-    components = read_stack(s)["components"]
-    if "postgres" not in components or "s3" not in components:
-        fail("the stack is not running: run `catwalk up`")
-    s3 = s3_client(components["s3"]["endpoint"], s.s3_access_key, s.s3_secret_key)
-    added = seed_library(components["postgres"]["endpoint"], s3, step)
+    added = seed_library(_stack_components()["postgres"]["endpoint"], _stack_s3(), step)
     if as_json:
         print_json({"added": added})
         return

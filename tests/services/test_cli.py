@@ -55,3 +55,13 @@ def test_templates_seed_adds_only_what_is_missing(stack):
     assert json.loads(seeded.stdout) == {"added": 0}
     listed = json.loads(catwalk(stack, "templates", "list", "--all", "--json").stdout)["templates"]
     assert len(listed) >= 24 and all(t["status"] == "ready" for t in listed if t["name"].startswith("studio"))
+
+
+def test_templates_import_uploads_a_file_and_names_what_is_wrong(stack, tmp_path):
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("not a video")
+    refused = catwalk(stack, "templates", "import", "--file", str(notes), "--name", "cli-notes")
+    assert refused.returncode == 1
+    assert "uploading" in refused.stderr and "INVALID_ARGUMENT" in refused.stderr and "source_key" in refused.stderr
+    neither = catwalk(stack, "templates", "import", "--name", "cli-nothing")
+    assert neither.returncode == 1 and "or --file" in neither.stderr
