@@ -2,10 +2,14 @@
 
 Ranking needs a score for every candidate, which in SQL is a scan of the whole library per
 request; held as numpy columns (one int code per template dimension, a normalised
-descriptor matrix) the same work is a few vector operations. The snapshot is keyed by the
-library's version counter (bumped by a statement trigger on every committed change to
-`templates`) and by the dictionary's version, and is re-read whole when either moves —
-cheap at read time, ~1-2 s per 100,000 rows on reload.
+descriptor matrix) the same work is a few vector operations.
+
+Freshness: every committed change to `templates` bumps library_state.templates_version and
+stamps the changed rows (deleted ids go to template_deletions) with that version, in commit
+order (migration 0002). A matcher reads the version (one indexed row) per request; when it
+moved, it reads only the rows and deletions after its own version. A TRUNCATE or a new
+dictionary makes it re-read everything (~1 s per 100,000 templates: the encoding is done by
+PostgreSQL and comes back as one string per column).
 
 Codes: a "one" dimension stores the value's position in the dictionary, "bool" 0/1, "many"
 a bitmask of positions; MISSING (-1) when the template lacks the tag.
@@ -13,11 +17,13 @@ a bitmask of positions; MISSING (-1) when the template lacks the tag.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from catwalk.library.dictionary import DimensionDef
 from catwalk.library.schema import DESCRIPTOR_DIM
@@ -27,7 +33,7 @@ MISSING = -1
 
 
 def encode(dictionary: Dictionary, d: DimensionDef, value: object) -> int:
-    """The code of one tag value (MISSING for None or a value the dictionary lacks)."""
+    """The code of one tag value (MISSING for None; unknown values count as absent)."""
     positions = {v: i for i, v in enumerate(dictionary.values(d.name))}
     if value is None:
         return MISSING
@@ -55,10 +61,12 @@ def decode(dictionary: Dictionary, d: DimensionDef, code: int) -> str | bool | l
 
 @dataclass
 class LibraryIndex:
-    version: int  # templates_version it was read at
+    """Immutable once built (a refresh builds a new one), so readers need no lock."""
+
+    version: int  # templates_version it is current at
     dictionary: Dictionary
-    ids: list[str]  # ready templates in id order (the matcher's tie-break)
-    names: list[str]
+    ids: np.ndarray  # str, ready templates in id order (the matcher's tie-break)
+    names: np.ndarray  # object (str)
     codes: dict[str, np.ndarray]  # template dimension -> int64 [n]
     descriptors: np.ndarray  # float32 [n, DESCRIPTOR_DIM], unit rows, zeros where missing
     has_descriptor: np.ndarray  # bool [n]
@@ -80,8 +88,7 @@ class LibraryIndex:
         if len(self) == 0:
             found = (np.zeros(0, np.int64), [])
         else:
-            stacked = np.stack([self.codes[name] for name in key], axis=1)
-            unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+            unique, inverse = _unique_rows([self.codes[name] for name in key])
             tags: list[Tags] = []
             for row in unique:
                 combo: Tags = {}
@@ -104,52 +111,120 @@ class LibraryIndex:
         return out
 
 
-def read_index(engine: Engine, dictionary: Dictionary) -> LibraryIndex:
-    """Read the ready templates and their version in one REPEATABLE READ snapshot, so the
-    version a cache stores matches the rows it holds."""
+def _code_sql(d: DimensionDef, param: str) -> str:
+    """SQL computing a dimension's code from `tags` (NULL when missing)."""
+    tag = f"tags->'{d.name}'"
+    if d.kind == "bool":
+        return f"CASE jsonb_typeof({tag}) WHEN 'boolean' THEN ({tag})::boolean::int END"
+    if d.kind == "one":
+        return f"array_position(CAST(:{param} AS text[]), tags->>'{d.name}') - 1"
+    return (f"CASE jsonb_typeof({tag}) WHEN 'array' THEN COALESCE((SELECT bit_or(1::bigint << "
+            f"(array_position(CAST(:{param} AS text[]), e) - 1)) FROM jsonb_array_elements_text({tag}) e), 0) END")
+
+
+def _fetch(conn: Connection, dictionary: Dictionary, after: int | None) -> dict[str, Any]:
+    """Ready templates (changed after version `after`, or all) as columns, encoded by PostgreSQL."""
     dims = dictionary.applicable("template")
+    params: dict[str, Any] = {f"v{i}": list(dictionary.values(d.name)) for i, d in enumerate(dims)}
+    zeros = ",".join(["0"] * DESCRIPTOR_DIM)
+    columns = ", ".join(f"string_agg(COALESCE(({_code_sql(d, f'v{i}')})::text, '-1'), ',' ORDER BY id)"
+                        for i, d in enumerate(dims))
+    where = "status = 'ready'"
+    if after is not None:
+        where += " AND change_version > :after"
+        params["after"] = after
+    row = conn.execute(text(
+        f"SELECT count(*), string_agg(id::text, ',' ORDER BY id), json_agg(name ORDER BY id)::text, "
+        f"string_agg(COALESCE(btrim(descriptor::text, '[]'), '{zeros}'), ',' ORDER BY id), {columns} "
+        f"FROM templates WHERE {where}"), params).one()
+    n = int(row[0])
+    if n == 0:
+        return {"ids": np.zeros(0, "U36"), "names": np.zeros(0, object),
+                "codes": {d.name: np.zeros(0, np.int64) for d in dims},
+                "descriptors": np.zeros((0, DESCRIPTOR_DIM), np.float32)}
+    return {
+        "ids": np.asarray(row[1].split(","), "U36"), "names": np.asarray(json.loads(row[2]), object),
+        "descriptors": np.fromstring(row[3], np.float32, sep=",").reshape(n, DESCRIPTOR_DIM),
+        "codes": {d.name: np.fromstring(row[4 + i], np.int64, sep=",") for i, d in enumerate(dims)},
+    }
+
+
+def _build(version: int, dictionary: Dictionary, ids: np.ndarray, names: np.ndarray, codes: dict[str, np.ndarray],
+           descriptors: np.ndarray) -> LibraryIndex:
+    norms = np.linalg.norm(descriptors, axis=1, keepdims=True)
+    unit = np.divide(descriptors, norms, out=np.zeros_like(descriptors), where=norms > 0)
+    return LibraryIndex(version, dictionary, ids, names, codes, unit, norms[:, 0] > 0)
+
+
+def read_index(engine: Engine, dictionary: Dictionary, cached: LibraryIndex | None = None) -> LibraryIndex:
+    """The ready templates at the current version, in one REPEATABLE READ snapshot (so the
+    version stored matches the rows). With `cached` (same dictionary), only the changes."""
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
         version = int(conn.execute(text("SELECT templates_version FROM library_state WHERE id = 1")).scalar_one())
-        rows = conn.execute(text("SELECT id::text, name, tags, descriptor::real[] FROM templates "
-                                 "WHERE status = 'ready' ORDER BY id")).all()
-    n = len(rows)
-    positions = {d.name: {v: i for i, v in enumerate(dictionary.values(d.name))} for d in dims}
-    columns = {d.name: np.full(n, MISSING, np.int64) for d in dims}
-    descriptors = np.zeros((n, DESCRIPTOR_DIM), np.float32)
-    has = np.zeros(n, bool)
-    for i, (_, _, tags, descriptor) in enumerate(rows):
-        for d in dims:
-            value = tags.get(d.name)
-            if value is None:
-                continue
-            pos = positions[d.name]
-            if d.kind == "one":
-                columns[d.name][i] = pos.get(value, MISSING)
-            elif d.kind == "bool":
-                columns[d.name][i] = int(bool(value))
-            else:
-                columns[d.name][i] = sum(1 << pos[v] for v in set(value) if v in pos)
-        if descriptor is not None:
-            descriptors[i] = descriptor
-            has[i] = True
-    norms = np.linalg.norm(descriptors, axis=1, keepdims=True)
-    np.divide(descriptors, norms, out=descriptors, where=norms > 0)
-    has &= norms[:, 0] > 0
-    return LibraryIndex(version, dictionary, [r[0] for r in rows], [r[1] for r in rows], columns, descriptors, has)
+        if cached is not None and cached.version == version:
+            return cached
+        if cached is not None:
+            gone = conn.execute(text("SELECT id::text FROM template_deletions WHERE change_version > :v"),
+                                {"v": cached.version}).scalars().all()
+            if None in gone:  # truncated: nothing of the cache survives
+                cached = None
+        if cached is None:
+            fresh = _fetch(conn, dictionary, None)
+            return _build(version, dictionary, fresh["ids"], fresh["names"], fresh["codes"], fresh["descriptors"])
+        changed = _fetch(conn, dictionary, cached.version)
+        stale = set(gone)
+        stale |= set(changed["ids"].tolist())
+        # a changed row may have left 'ready': ids changed after the cache but no longer ready
+        left = text("SELECT id::text FROM templates WHERE change_version > :v AND status <> 'ready'")
+        stale |= set(conn.execute(left, {"v": cached.version}).scalars().all())
+    keep = np.ones(len(cached), bool)
+    if stale and len(cached):
+        wanted = np.asarray(sorted(stale), "U36")
+        at = np.minimum(np.searchsorted(cached.ids, wanted), len(cached) - 1)
+        keep[at[cached.ids[at] == wanted]] = False
+    dropped = not keep.all()
 
+    def kept(a: np.ndarray) -> np.ndarray:
+        return a[keep] if dropped else a
+
+    kept_ids = kept(cached.ids)
+    at = np.searchsorted(kept_ids, changed["ids"])  # both sorted: a merge, not a sort of 100,000 strings
+    names = np.insert(kept(cached.names), at, changed["names"])
+    codes = {d: np.insert(kept(c), at, changed["codes"][d]) for d, c in cached.codes.items()}
+    descriptors = np.insert(kept(cached.descriptors), at, changed["descriptors"], axis=0)  # unit rows stay unit
+    return _build(version, dictionary, np.insert(kept_ids, at, changed["ids"]), names, codes, descriptors)
+
+
+def _unique_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(axis=0, return_inverse) of the stacked columns; through one packed int64 key
+    (several times faster) when the codes' ranges fit in 62 bits."""
+    spans = [int(c.max()) + 2 for c in columns]  # codes run from MISSING (-1)
+    if np.prod(np.asarray(spans, float)) >= 2.0 ** 62:
+        unique, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+        return unique, inverse
+    packed = np.zeros(len(columns[0]), np.int64)
+    for c, span in zip(columns, spans, strict=True):
+        packed = packed * span + (c + 1)
+    keys, inverse = np.unique(packed, return_inverse=True)
+    rows = np.zeros((len(keys), len(columns)), np.int64)
+    for j in range(len(columns) - 1, -1, -1):
+        keys, rows[:, j] = np.divmod(keys, spans[j])
+        rows[:, j] -= 1
+    return rows, inverse
 
 _lock = threading.Lock()
 _indexes: dict[str, LibraryIndex] = {}
 
 
 def library_index(engine: Engine, templates_version: int, dictionary: Dictionary) -> LibraryIndex:
-    """The cached snapshot, re-read when the library or dictionary version moved."""
+    """The cached snapshot, brought up to date when the library or dictionary version moved."""
     key = engine.url.render_as_string(hide_password=False)
     with _lock:
         cached = _indexes.get(key)
-        fresh_enough = cached is not None and cached.version >= templates_version
-        if cached is not None and fresh_enough and cached.dictionary.version == dictionary.version:
+        if cached is not None and cached.dictionary.version != dictionary.version:
+            cached = None
+        if cached is not None and cached.version >= templates_version:
             return cached
-        fresh = read_index(engine, dictionary)
+        fresh = read_index(engine, dictionary, cached)
         _indexes[key] = fresh
         return fresh

@@ -230,10 +230,10 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
         threshold = np.partition(scores, candidates.size - count)[candidates.size - count]
         candidates = candidates[scores >= threshold]  # every tie at the threshold, then the id tie-break
     chosen = candidates[np.lexsort((candidates, -total[candidates]))][:count]
-    records = {r.id: r for r in get_templates(session, [index.ids[i] for i in chosen])}
+    records = {r.id: r for r in get_templates(session, [str(index.ids[i]) for i in chosen])}
     matches = []
     for i in chosen:
-        record = records.get(index.ids[i])
+        record = records.get(str(index.ids[i]))
         if record is None:  # deleted since the snapshot was read
             continue
         breakdown = ScoreBreakdown(
@@ -251,5 +251,5 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
         reason = (f"{rule.stored.description or rule.stored.expression} "
                   f"(template: {_show(index.tags_of(int(i), compiled.template_dims), compiled.template_dims)}; "
                   f"product: {_show(tags, compiled.product_dims)})")
-        exclusions.append(Exclusion(index.ids[i], index.names[i], rule.stored.name, reason))
+        exclusions.append(Exclusion(str(index.ids[i]), str(index.names[i]), rule.stored.name, reason))
     return MatchResult(matches, exclusions, excluded_by_rule, int(np.count_nonzero(mask)), skipped)

@@ -47,6 +47,10 @@ class TagValue(Base):
 
 
 class Template(Base):
+    """A template video. Triggers stamp change_version and log deletions in
+    template_deletions (id NULL after a TRUNCATE) so the matcher's cache catches up with
+    only what changed (index.py)."""
+
     __tablename__ = "templates"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True,
@@ -62,6 +66,7 @@ class Template(Base):
     width: Mapped[int] = mapped_column(Integer, server_default="0")
     height: Mapped[int] = mapped_column(Integer, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
+    change_version: Mapped[int] = mapped_column(BigInteger, server_default="0")  # set by a trigger
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("clock_timestamp()"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("clock_timestamp()"))
 

@@ -342,6 +342,7 @@ CREATE TABLE templates (
     width integer NOT NULL DEFAULT 0 CHECK (width >= 0),
     height integer NOT NULL DEFAULT 0 CHECK (height >= 0),
     error text,
+    change_version bigint NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
@@ -349,6 +350,12 @@ CREATE UNIQUE INDEX templates_source_key ON templates (source_key) WHERE source_
 CREATE INDEX templates_created_id ON templates (created_at, id);
 CREATE INDEX templates_tags ON templates USING gin (tags jsonb_path_ops);
 CREATE INDEX templates_status ON templates (status);
+CREATE INDEX templates_change_version ON templates (change_version);
+CREATE TABLE template_deletions (
+    id uuid,  -- NULL: the table was truncated
+    change_version bigint NOT NULL
+);
+CREATE INDEX template_deletions_change_version ON template_deletions (change_version);
 CREATE TABLE rules (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     name text NOT NULL UNIQUE,
@@ -376,6 +383,28 @@ BEGIN
 END $$;
 CREATE TRIGGER templates_updated_at BEFORE UPDATE ON templates
     FOR EACH ROW EXECUTE FUNCTION library_touch_updated_at();
+-- Every written row is stamped with the version its statement will publish, and every
+-- deleted id kept with it: a reader holding version V re-reads only what changed after V.
+-- The FOR UPDATE lock on library_state is held to commit, so versions follow commit order.
+CREATE FUNCTION templates_next_version() RETURNS bigint LANGUAGE sql AS $$
+    SELECT templates_version + 1 FROM library_state WHERE id = 1 FOR UPDATE $$;
+CREATE FUNCTION templates_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.change_version := templates_next_version(); RETURN NEW; END $$;
+CREATE FUNCTION templates_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        INSERT INTO template_deletions VALUES (OLD.id, templates_next_version());
+    ELSE
+        INSERT INTO template_deletions VALUES (NULL, templates_next_version());
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER templates_stamp BEFORE INSERT OR UPDATE ON templates
+    FOR EACH ROW EXECUTE FUNCTION templates_stamp();
+CREATE TRIGGER templates_deleted AFTER DELETE ON templates
+    FOR EACH ROW EXECUTE FUNCTION templates_tombstone();
+CREATE TRIGGER templates_a_truncated AFTER TRUNCATE ON templates  -- "a": fires before templates_version
+    FOR EACH STATEMENT EXECUTE FUNCTION templates_tombstone();
 CREATE TRIGGER rules_updated_at BEFORE UPDATE ON rules
     FOR EACH ROW EXECUTE FUNCTION library_touch_updated_at();
 """
@@ -403,7 +432,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("library_state", "rules", "templates", "tag_values", "tag_dimensions"):
+    for table in ("library_state", "rules", "template_deletions", "templates", "tag_values", "tag_dimensions"):
         op.execute(f"DROP TABLE IF EXISTS {table}")
+    for function in ("templates_tombstone", "templates_stamp", "templates_next_version"):
+        op.execute(f"DROP FUNCTION IF EXISTS {function}()")
     op.execute("DROP FUNCTION IF EXISTS library_bump_version()")
     op.execute("DROP FUNCTION IF EXISTS library_touch_updated_at()")

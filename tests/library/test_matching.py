@@ -104,8 +104,8 @@ def test_visual_fit_breaks_a_tag_tie_and_ties_are_deterministic(dsn):
     result = match(dsn, {"has_pockets": True}, descriptor=warm, count=4)
     assert result.matches[0].template.name == "warm"
     assert result.matches[0].breakdown.visual_fit == pytest.approx(1.0)
-    twins = sorted(r.id for r in made if r.name.startswith("twin"))
-    assert [m.template.id for m in result.matches[1:]] == twins[:3]  # equal scores: smaller id first
+    tied = sorted(r.id for r in made if r.name != "warm")  # no descriptor, or an orthogonal one: visual fit 0
+    assert [m.template.id for m in result.matches[1:]] == tied[:3]  # equal scores: smaller id first
     assert match(dsn, {"has_pockets": True}, descriptor=warm, count=4) == result
 
 
@@ -143,6 +143,29 @@ def test_library_changes_are_seen_at_once(dsn):
     with db.session(dsn) as s:
         delete_template(s, first.id)
     assert [m.template.name for m in match(dsn, {"has_pockets": True}).matches] == ["two"]
+
+
+def test_cache_follows_updates_and_truncate(dsn):
+    from sqlalchemy import text
+
+    from catwalk.library.templates import update_template
+
+    made = add(dsn, *(template(f"t{i}", action="idle", **BASE) for i in range(4)))
+    women = {"gender": "women", "has_pockets": True}
+    assert len(match(dsn, women).matches) == 4
+    with db.session(dsn) as s:
+        update_template(s, made[0].id, status="failed")  # leaves the ready set
+        update_template(s, made[1].id, tags={"action": "idle", "model_gender": "male", **BASE})  # now excluded
+    result = match(dsn, women)
+    assert sorted(m.template.name for m in result.matches) == ["t2", "t3"]
+    assert [e.template_name for e in result.exclusions] == ["t1"]
+    with db.session(dsn) as s:
+        update_template(s, made[0].id, status="ready")
+    assert sorted(m.template.name for m in match(dsn, women).matches) == ["t0", "t2", "t3"]
+    with db.session(dsn) as s:
+        s.execute(text("TRUNCATE templates"))
+    add(dsn, template("after", action="idle", **BASE))
+    assert [m.template.name for m in match(dsn, women).matches] == ["after"]
 
 
 def test_exclusion_list_is_capped_but_counts_are_exact(dsn):
