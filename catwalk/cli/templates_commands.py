@@ -41,14 +41,20 @@ def _tags_text(template: pb.Template) -> str:
 @app.command("list")
 def list_templates(
     filters: list[str] = typer.Option([], "--filter", "-f", help="NAME=VALUE a template's tags must have; repeat."),
-    page_size: int = typer.Option(50, min=1, max=500, help="Templates per page."),
+    status: str = typer.Option(None, help="Only templates in this status: ready, importing or failed."),
+    page_size: int = typer.Option(50, min=1, max=1000, help="Templates per page."),
     page_token: str = typer.Option("", help="Start at this page (a next_page_token)."),
     all_pages: bool = typer.Option(False, "--all", help="Follow next_page_token to the end."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON: {templates, next_page_token}."),
 ) -> None:
     """Templates in the library, one page (or --all)."""
+    statuses = {"ready": pb.TEMPLATE_STATUS_READY, "importing": pb.TEMPLATE_STATUS_IMPORTING,
+                "failed": pb.TEMPLATE_STATUS_FAILED}
+    if status is not None and status not in statuses:
+        raise typer.BadParameter(f"{status!r}: use ready, importing or failed", param_hint="--status")
     request = pb.ListTemplatesRequest(filters=parse_tags(filters, "--filter"), page_size=page_size,
-                                      page_token=page_token)
+                                      page_token=page_token,
+                                      status=statuses[status] if status else pb.TEMPLATE_STATUS_UNSPECIFIED)
     found: list[pb.Template] = []
     with template_library() as library:
         while True:

@@ -90,7 +90,7 @@ class GetTemplateRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class ListTemplatesRequest(_message.Message):
-    __slots__ = ("filters", "page_size", "page_token")
+    __slots__ = ("filters", "page_size", "page_token", "status")
     class FiltersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -101,10 +101,12 @@ class ListTemplatesRequest(_message.Message):
     FILTERS_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     filters: _containers.MessageMap[str, _tags_pb2.TagValue]
     page_size: int
     page_token: str
-    def __init__(self, filters: _Optional[_Mapping[str, _tags_pb2.TagValue]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    status: TemplateStatus
+    def __init__(self, filters: _Optional[_Mapping[str, _tags_pb2.TagValue]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., status: _Optional[_Union[TemplateStatus, str]] = ...) -> None: ...
 
 class ListTemplatesResponse(_message.Message):
     __slots__ = ("templates", "next_page_token")

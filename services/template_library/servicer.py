@@ -48,6 +48,7 @@ SEVERITIES: dict[pb.RuleSeverity, rules.Severity] = {
     pb.RULE_SEVERITY_BLOCK: "block", pb.RULE_SEVERITY_PENALISE: "penalise"}
 STATUSES = {"ready": pb.TEMPLATE_STATUS_READY, "importing": pb.TEMPLATE_STATUS_IMPORTING,
             "failed": pb.TEMPLATE_STATUS_FAILED}
+STATUS_NAMES = {code: name for name, code in STATUSES.items()}
 
 
 class TemplateLibraryServicer(template_library_pb2_grpc.TemplateLibraryServicer):
@@ -101,8 +102,9 @@ class TemplateLibraryServicer(template_library_pb2_grpc.TemplateLibraryServicer)
         filters, violations = tags_from_proto(request.filters, "filters")
         _raise_if(violations)
         with self._session() as s, _library_errors():
-            records, next_token = templates.list_templates(s, filters, request.page_size or DEFAULT_PAGE_SIZE,
-                                                           request.page_token or None)
+            records, next_token = templates.list_templates(
+                s, filters, request.page_size or DEFAULT_PAGE_SIZE, request.page_token or None,
+                status=STATUS_NAMES.get(request.status))
         return pb.ListTemplatesResponse(templates=[_template(r) for r in records], next_page_token=next_token or "")
 
     def ImportTemplate(self, request: pb.ImportTemplateRequest, context: grpc.ServicerContext) -> pb.Template:

@@ -35,7 +35,7 @@ def test_rules_add_names_what_is_wrong(stack):
 
 
 def test_templates_list_and_show(stack):
-    listed = catwalk(stack, "templates", "list", "--json", "--all", "--page-size", "5")
+    listed = catwalk(stack, "templates", "list", "--json", "--all", "--page-size", "5", "--status", "ready")
     assert listed.returncode == 0, listed.stderr
     page = json.loads(listed.stdout)
     assert page["next_page_token"] == ""

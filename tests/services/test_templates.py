@@ -52,6 +52,8 @@ def test_list_filters_by_tags_and_names_bad_input(library, added):
     ours = {t.id for t in found} & set(added)
     assert ours == {added[0], added[3], added[6]}
     assert all(t.tags["action"].text == "hands_in_pockets" for t in found)
+    failed = library.ListTemplates(pb.ListTemplatesRequest(status=pb.TEMPLATE_STATUS_FAILED), timeout=10).templates
+    assert not {t.id for t in failed} & set(added)
 
     with pytest.raises(grpc.RpcError) as token:
         library.ListTemplates(pb.ListTemplatesRequest(page_token="not-a-token"), timeout=10)
