@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent import futures
 from dataclasses import dataclass
@@ -109,10 +110,13 @@ class Running:
         threading.Thread(target=self.loop.run, name="health", daemon=True).start()
 
     def stop(self) -> None:
-        """Health NOT_SERVING first (callers drain away), then in-flight calls get the grace time."""
-        log.info("stopping", grace_s=self.settings.grace_s)
+        """Health NOT_SERVING first and, for `drain_s` (CATWALK_SHUTDOWN_DRAIN: set it to the load
+        balancer's health-check period in production), new calls are still served while callers
+        move away; then in-flight calls get the grace time."""
+        log.info("stopping", drain_s=self.settings.drain_s, grace_s=self.settings.grace_s)
         self.loop.stopping.set()
         self.health.enter_graceful_shutdown()
+        time.sleep(self.settings.drain_s)
         self.server.stop(self.settings.grace_s).wait()
         log.info("stopped")
 

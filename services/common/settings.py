@@ -51,6 +51,7 @@ class ServerSettings:
     max_message_bytes: int
     min_deadline_s: float  # calls arriving with less time left are refused at once
     grace_s: float  # on SIGTERM: in-flight calls get this long to finish
+    drain_s: float  # on SIGTERM: health says NOT_SERVING this long before new calls are refused
     health_interval_s: float  # how often dependencies are checked
     log_level: str
 
@@ -67,6 +68,7 @@ class ServerSettings:
             max_message_bytes=int(e.number("CATWALK_GRPC_MAX_MESSAGE_MB", 16, minimum=1) * 2**20),
             min_deadline_s=e.number("CATWALK_GRPC_MIN_DEADLINE_MS", 20) / 1000,
             grace_s=e.number("CATWALK_SHUTDOWN_GRACE", 10),
+            drain_s=e.number("CATWALK_SHUTDOWN_DRAIN", 0),
             health_interval_s=e.number("CATWALK_HEALTH_INTERVAL", 5, minimum=0.1),
             log_level=e.text("CATWALK_LOG_LEVEL", "info").lower(),
         )
