@@ -38,14 +38,21 @@ def test_up_writes_endpoints_and_every_component_is_healthy(stack):
     result = run_cli(stack.env, "status", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert rows["triton"]["healthy"] and rows["triton"]["detail"] == "13 models ready"
+    models = len(list((REPO / "model_repository").glob("*/config.pbtxt")))
+    assert rows["triton"]["healthy"] and rows["triton"]["detail"] == f"{models} models ready"
     assert rows["postgres"]["endpoint"] == stack.database_url
 
 
-def test_postgres_is_migrated_with_the_extensions_the_library_needs(stack):
+def test_postgres_is_migrated_to_head_with_the_extensions_the_library_needs(stack):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(REPO / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
     engine = sa.create_engine(stack.database_url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head
         extensions = set(conn.execute(sa.text("SELECT extname FROM pg_extension")).scalars())
     engine.dispose()
     assert {"vector", "pg_trgm", "btree_gin"} <= extensions
