@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x63\x61twalk/v1/tags.proto\x12\ncatwalk.v1\"Z\n\x08TagValue\x12\x0e\n\x04text\x18\x01 \x01(\tH\x00\x12\x0e\n\x04\x66lag\x18\x02 \x01(\x08H\x00\x12&\n\x04list\x18\x03 \x01(\x0b\x32\x16.catwalk.v1.StringListH\x00\x42\x06\n\x04kind\"\x1c\n\nStringList\x12\x0e\n\x06values\x18\x01 \x03(\t\"l\n\nProfileTag\x12#\n\x05value\x18\x01 \x01(\x0b\x32\x14.catwalk.v1.TagValue\x12\x12\n\nconfidence\x18\x02 \x01(\x02\x12%\n\x06source\x18\x03 \x01(\x0e\x32\x15.catwalk.v1.TagSource\"\xa4\x01\n\x0eProductProfile\x12\x32\n\x04tags\x18\x01 \x03(\x0b\x32$.catwalk.v1.ProductProfile.TagsEntry\x12\x19\n\x11visual_descriptor\x18\x02 \x03(\x02\x1a\x43\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.catwalk.v1.ProfileTag:\x02\x38\x01*\x85\x01\n\tTagSource\x12\x1a\n\x16TAG_SOURCE_UNSPECIFIED\x10\x00\x12\x17\n\x13TAG_SOURCE_MERCHANT\x10\x01\x12\x13\n\x0fTAG_SOURCE_TEXT\x10\x02\x12\x15\n\x11TAG_SOURCE_VISION\x10\x03\x12\x17\n\x13TAG_SOURCE_OPERATOR\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x63\x61twalk/v1/tags.proto\x12\ncatwalk.v1\"Z\n\x08TagValue\x12\x0e\n\x04text\x18\x01 \x01(\tH\x00\x12\x0e\n\x04\x66lag\x18\x02 \x01(\x08H\x00\x12&\n\x04list\x18\x03 \x01(\x0b\x32\x16.catwalk.v1.StringListH\x00\x42\x06\n\x04kind\"\x1c\n\nStringList\x12\x0e\n\x06values\x18\x01 \x03(\t\"|\n\nProfileTag\x12#\n\x05value\x18\x01 \x01(\x0b\x32\x14.catwalk.v1.TagValue\x12\x12\n\nconfidence\x18\x02 \x01(\x02\x12%\n\x06source\x18\x03 \x01(\x0e\x32\x15.catwalk.v1.TagSource\x12\x0e\n\x06reason\x18\x04 \x01(\t\"a\n\rProductColour\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02zh\x18\x02 \x01(\t\x12\n\n\x02\x65n\x18\x03 \x01(\t\x12\x0e\n\x06\x66\x61mily\x18\x04 \x01(\t\x12\x0b\n\x03hex\x18\x05 \x01(\t\x12\r\n\x05share\x18\x06 \x01(\x02\"\x84\x01\n\x0bTagConflict\x12\x11\n\tdimension\x18\x01 \x01(\t\x12&\n\x06\x63hosen\x18\x02 \x01(\x0b\x32\x16.catwalk.v1.ProfileTag\x12)\n\toverruled\x18\x03 \x03(\x0b\x32\x16.catwalk.v1.ProfileTag\x12\x0f\n\x07message\x18\x04 \x01(\t\"3\n\x0eShotSuggestion\x12\x11\n\tshot_type\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\":\n\x0cSellingPoint\x12\n\n\x02zh\x18\x01 \x01(\t\x12\n\n\x02\x65n\x18\x02 \x01(\t\x12\x12\n\ndimensions\x18\x03 \x03(\t\"\x94\x03\n\x0eProductProfile\x12\x32\n\x04tags\x18\x01 \x03(\x0b\x32$.catwalk.v1.ProductProfile.TagsEntry\x12\x19\n\x11visual_descriptor\x18\x02 \x03(\x02\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12*\n\x07\x63olours\x18\x04 \x03(\x0b\x32\x19.catwalk.v1.ProductColour\x12*\n\tconflicts\x18\x05 \x03(\x0b\x32\x17.catwalk.v1.TagConflict\x12.\n\nshot_types\x18\x06 \x03(\x0b\x32\x1a.catwalk.v1.ShotSuggestion\x12\x30\n\x0eselling_points\x18\x07 \x03(\x0b\x32\x18.catwalk.v1.SellingPoint\x12\x10\n\x08language\x18\x08 \x01(\t\x12\x10\n\x08warnings\x18\t \x03(\t\x1a\x43\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.catwalk.v1.ProfileTag:\x02\x38\x01*\x85\x01\n\tTagSource\x12\x1a\n\x16TAG_SOURCE_UNSPECIFIED\x10\x00\x12\x17\n\x13TAG_SOURCE_MERCHANT\x10\x01\x12\x13\n\x0fTAG_SOURCE_TEXT\x10\x02\x12\x15\n\x11TAG_SOURCE_VISION\x10\x03\x12\x17\n\x13TAG_SOURCE_OPERATOR\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,16 +33,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PRODUCTPROFILE_TAGSENTRY']._loaded_options = None
   _globals['_PRODUCTPROFILE_TAGSENTRY']._serialized_options = b'8\001'
-  _globals['_TAGSOURCE']._serialized_start=437
-  _globals['_TAGSOURCE']._serialized_end=570
+  _globals['_TAGSOURCE']._serialized_start=1040
+  _globals['_TAGSOURCE']._serialized_end=1173
   _globals['_TAGVALUE']._serialized_start=37
   _globals['_TAGVALUE']._serialized_end=127
   _globals['_STRINGLIST']._serialized_start=129
   _globals['_STRINGLIST']._serialized_end=157
   _globals['_PROFILETAG']._serialized_start=159
-  _globals['_PROFILETAG']._serialized_end=267
-  _globals['_PRODUCTPROFILE']._serialized_start=270
-  _globals['_PRODUCTPROFILE']._serialized_end=434
-  _globals['_PRODUCTPROFILE_TAGSENTRY']._serialized_start=367
-  _globals['_PRODUCTPROFILE_TAGSENTRY']._serialized_end=434
+  _globals['_PROFILETAG']._serialized_end=283
+  _globals['_PRODUCTCOLOUR']._serialized_start=285
+  _globals['_PRODUCTCOLOUR']._serialized_end=382
+  _globals['_TAGCONFLICT']._serialized_start=385
+  _globals['_TAGCONFLICT']._serialized_end=517
+  _globals['_SHOTSUGGESTION']._serialized_start=519
+  _globals['_SHOTSUGGESTION']._serialized_end=570
+  _globals['_SELLINGPOINT']._serialized_start=572
+  _globals['_SELLINGPOINT']._serialized_end=630
+  _globals['_PRODUCTPROFILE']._serialized_start=633
+  _globals['_PRODUCTPROFILE']._serialized_end=1037
+  _globals['_PRODUCTPROFILE_TAGSENTRY']._serialized_start=970
+  _globals['_PRODUCTPROFILE_TAGSENTRY']._serialized_end=1037
 # @@protoc_insertion_point(module_scope)
