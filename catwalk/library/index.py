@@ -102,6 +102,18 @@ class LibraryIndex:
             self._combos[key] = found
         return found
 
+    def bits(self, dim: str) -> np.ndarray:
+        """A "one" dimension as bitmasks (1 << code, 0 when missing), to test against a set of values."""
+        key = ("bits", dim)
+        with self._lock:
+            found = self._combos.get(key)
+        if found is None:
+            codes = self.codes[dim]
+            found = (np.where(codes == MISSING, 0, np.left_shift(1, np.maximum(codes, 0))), [])
+            with self._lock:
+                self._combos[key] = found
+        return found[0]
+
     def tags_of(self, row: int, dims: tuple[DimensionDef, ...]) -> Tags:
         out: Tags = {}
         for d in dims:

@@ -112,10 +112,11 @@ def _mask(dictionary: Dictionary, dim: str, values: object) -> int:
     d = dictionary.dimension(dim)
     if d is None or values is None:
         return 0
-    code = encode(dictionary, d, values)
-    if d.kind == "one":
-        return 0 if code == MISSING else 1 << code
-    return max(code, 0)
+    if d.kind == "one":  # a set of values of a one-value dimension, as bits
+        items = values if isinstance(values, list | tuple) else [values]
+        codes = (encode(dictionary, d, v) for v in items)
+        return sum({1 << c for c in codes if c != MISSING})
+    return max(encode(dictionary, d, values), 0)
 
 
 def _tag_fit(index: LibraryIndex, dictionary: Dictionary, tags: Tags) -> dict[str, np.ndarray]:
@@ -126,28 +127,39 @@ def _tag_fit(index: LibraryIndex, dictionary: Dictionary, tags: Tags) -> dict[st
         if dim in tags:
             codes = index.codes[dim]
             p = _mask(dictionary, dim, tags[dim])
-            out[dim] = np.where((codes != MISSING) & ((codes & p) != 0), FIT_WEIGHTS[dim], 0.0)
-    scene = index.codes["scene"]
-    scene_bits = np.where(scene == MISSING, 0, np.left_shift(1, np.maximum(scene, 0)))
+            out[dim] = _weigh((codes != MISSING) & ((codes & p) != 0), FIT_WEIGHTS[dim])
+    scene_bits = index.bits("scene")
     if "scene" in tags:
         wanted = _mask(dictionary, "scene", tags["scene"])
-        out["scene"] = np.where((scene_bits & wanted) != 0, FIT_WEIGHTS["scene"], 0.0)
+        out["scene"] = _weigh((scene_bits & wanted) != 0, FIT_WEIGHTS["scene"])
     elif "occasion" in tags:
         occasions = tags["occasion"] if isinstance(tags["occasion"], list) else []
         suited = sorted({s for o in occasions for s in SCENES_FOR_OCCASION.get(o, ())})
         if suited:
             p = _mask(dictionary, "scene", suited)
-            out["scene"] = np.where((scene_bits & p) != 0, FIT_WEIGHTS["scene"] / 2, 0.0)
+            out["scene"] = _weigh((scene_bits & p) != 0, FIT_WEIGHTS["scene"] / 2)
     if "colour_family" in tags:
         codes = index.codes["backdrop_colour"]
         p = _mask(dictionary, "backdrop_colour", tags["colour_family"])
-        out["backdrop_colour"] = np.where((codes != MISSING) & ((codes & p) == 0), FIT_WEIGHTS["backdrop_colour"], 0.0)
+        out["backdrop_colour"] = _weigh((codes != MISSING) & ((codes & p) == 0), FIT_WEIGHTS["backdrop_colour"])
     if "age_group" in tags:
         d = dictionary.dimension("model_age_group")
         if d is not None and tags["age_group"] in dictionary.values("model_age_group"):
             want = encode(dictionary, d, tags["age_group"])
-            out["age_group"] = np.where(index.codes["model_age_group"] == want, FIT_WEIGHTS["age_group"], 0.0)
-    return {k: v.astype(np.float64) for k, v in out.items()} if n else {}
+            out["age_group"] = _weigh(index.codes["model_age_group"] == want, FIT_WEIGHTS["age_group"])
+    return out if n else {}
+
+
+def _weigh(hit: np.ndarray, weight: float) -> np.ndarray:
+    """float32 scores (half the memory traffic of float64 over 100,000 rows)."""
+    out = hit.astype(np.float32)
+    out *= np.float32(weight)
+    return out
+
+
+def _num(x: np.floating) -> float:
+    """A float32 score as a plain float without float32 noise (2.9999998 -> 3.0)."""
+    return round(float(x), 5)
 
 
 def _present(index: LibraryIndex, dim: str, rows: int) -> bool:
@@ -194,14 +206,11 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
     index = library_index(session.get_bind().engine, state.templates_version, dictionary)
     rules, skipped = _rules(session, state.rules_version, dictionary)
     n = len(index)
-    if shot_types:
-        wanted = [dictionary.values("shot_type").index(s) for s in shot_types]
-        mask = np.isin(index.codes["shot_type"], wanted)
-    else:
-        mask = np.ones(n, bool)
+    asked = _mask(dictionary, "shot_type", shot_types)
+    mask = (index.bits("shot_type") & asked) != 0 if shot_types else np.ones(n, bool)
     tags = profile.tags
     excluded = np.zeros(n, bool)
-    penalty = np.zeros(n)
+    penalty = np.zeros(n, np.float32)
     fails: list[tuple[_Rule, np.ndarray]] = []
     for rule in rules:
         if rule.compiled.template_dims:
@@ -214,15 +223,19 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
         if rule.stored.severity == "block":
             excluded |= fail
         else:
-            penalty += fail * rule.stored.weight
+            penalty[fail] += np.float32(rule.stored.weight)
     fit = _tag_fit(index, dictionary, tags)
-    tag_fit = np.sum(list(fit.values()), axis=0) if fit else np.zeros(n)
-    visual = np.zeros(n)
+    tag_fit = np.zeros(n, np.float32)
+    for part in fit.values():
+        tag_fit += part
+    visual = np.zeros(n, np.float32)
     if profile.descriptor is not None and n:
         q = np.asarray(profile.descriptor, np.float32)
         norm = float(np.linalg.norm(q))
         if norm > 0:
-            visual = VISUAL_WEIGHT * np.clip(index.descriptors @ (q / norm), 0.0, 1.0) * index.has_descriptor
+            visual = index.descriptors @ (q / norm)
+            np.clip(visual, 0.0, 1.0, out=visual)
+            visual *= np.float32(VISUAL_WEIGHT) * index.has_descriptor
     total = tag_fit + visual - penalty
     candidates = np.flatnonzero(mask & ~excluded)
     if candidates.size > count:
@@ -237,9 +250,9 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
         if record is None:  # deleted since the snapshot was read
             continue
         breakdown = ScoreBreakdown(
-            total=float(total[i]), tag_fit=float(tag_fit[i]),
-            tag_matches={dim: float(v[i]) for dim, v in fit.items() if _present(index, dim, int(i))},
-            visual_fit=float(visual[i]),
+            total=_num(total[i]), tag_fit=_num(tag_fit[i]),
+            tag_matches={dim: _num(v[i]) for dim, v in fit.items() if _present(index, dim, int(i))},
+            visual_fit=_num(visual[i]),
             penalties={r.stored.name: r.stored.weight for r, f in fails if r.stored.severity == "penalise" and f[i]})
         matches.append(Match(record, breakdown))
     blocks = [(r, f) for r, f in fails if r.stored.severity == "block"]

@@ -93,7 +93,12 @@ def test_ranking_prefers_matching_season_style_and_scene(dsn):
     assert [m.breakdown.total for m in ranked] == sorted((m.breakdown.total for m in ranked), reverse=True)
 
     dress = {"gender": "women", "season": ["summer"], "style": ["casual"], "occasion": ["vacation"]}
-    assert match(dsn, dress).matches[0].template.name == "summer-beach-casual"  # scene from the occasion
+    top = match(dsn, dress).matches[0]
+    assert top.template.name == "summer-beach-casual"
+    assert top.breakdown.tag_matches["scene"] == 0.5  # a beach suits a vacation: half weight, not asked for
+
+    office = {"gender": "women", "has_pockets": True, "occasion": ["work"]}  # office or studio suit work
+    assert [m.breakdown.tag_matches["scene"] for m in match(dsn, office).matches] == [0.5, 0.5, 0.5, 0.0]
 
 
 def test_visual_fit_breaks_a_tag_tie_and_ties_are_deterministic(dsn):
