@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from catwalk.cli import models_commands, rules_commands, stack_commands, studio_commands, templates_commands
+from catwalk.cli import (
+    models_commands,
+    products_commands,
+    rules_commands,
+    stack_commands,
+    studio_commands,
+    templates_commands,
+)
 
 app = typer.Typer(
     help="Catwalk: garment in, try-on video out. Local stack and operator tools.",
@@ -19,6 +26,7 @@ app.add_typer(models_commands.app, name="models")
 app.add_typer(studio_commands.app, name="studio")
 app.add_typer(templates_commands.app, name="templates")
 app.add_typer(rules_commands.app, name="rules")
+app.add_typer(products_commands.app, name="products")
 
 
 def main() -> None:
