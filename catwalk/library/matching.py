@@ -200,11 +200,12 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
     """The `count` best ready templates for `profile`, with every exclusion explained.
     ValueError / InvalidTags name a bad argument."""
     _check(dictionary, profile, shot_types, count, max_exclusions)
-    state = session.scalars(select(LibraryState).where(LibraryState.id == 1)).one()
-    if state.dictionary_version != dictionary.version:
-        dictionary = load_dictionary(session, state.dictionary_version)
-    index = library_index(session.get_bind().engine, state.templates_version, dictionary)
-    rules, skipped = _rules(session, state.rules_version, dictionary)
+    versions = select(LibraryState.templates_version, LibraryState.rules_version, LibraryState.dictionary_version)
+    templates_version, rules_version, dictionary_version = session.execute(versions.where(LibraryState.id == 1)).one()
+    if dictionary_version != dictionary.version:
+        dictionary = load_dictionary(session, dictionary_version)
+    index = library_index(session.get_bind().engine, templates_version, dictionary)
+    rules, skipped = _rules(session, rules_version, dictionary)
     n = len(index)
     asked = _mask(dictionary, "shot_type", shot_types)
     mask = (index.bits("shot_type") & asked) != 0 if shot_types else np.ones(n, bool)
@@ -258,11 +259,16 @@ def match_templates(session: Session, dictionary: Dictionary, profile: Profile, 
     blocks = [(r, f) for r, f in fails if r.stored.severity == "block"]
     excluded_by_rule = {r.stored.name: int(np.count_nonzero(f & mask)) for r, f in blocks}
     exclusions = []
+    reasons: dict[tuple[str, int], str] = {}  # one wording per rule and combination of the tags it reads
     for i in np.flatnonzero(mask & excluded)[:max_exclusions]:
         rule = next(r for r, f in blocks if f[i])
         compiled = rule.compiled
-        reason = (f"{rule.stored.description or rule.stored.expression} "
-                  f"(template: {_show(index.tags_of(int(i), compiled.template_dims), compiled.template_dims)}; "
-                  f"product: {_show(tags, compiled.product_dims)})")
+        combo = int(index.combos(compiled.template_dims)[0][i]) if compiled.template_dims else 0
+        reason = reasons.get((rule.stored.name, combo))
+        if reason is None:
+            reason = reasons[rule.stored.name, combo] = (
+                f"{rule.stored.description or rule.stored.expression} "
+                f"(template: {_show(index.tags_of(int(i), compiled.template_dims), compiled.template_dims)}; "
+                f"product: {_show(tags, compiled.product_dims)})")
         exclusions.append(Exclusion(str(index.ids[i]), str(index.names[i]), rule.stored.name, reason))
     return MatchResult(matches, exclusions, excluded_by_rule, int(np.count_nonzero(mask)), skipped)
