@@ -160,18 +160,25 @@ def main(argv: list[str] | None = None) -> int:
             first = match_templates(s, dictionary, asked[0][0], asked[0][1], args.count)
         cold_ms = (time.perf_counter() - started) * 1e3
         print(f"first call (reads the library into the matcher's cache): {cold_ms:.0f} ms")
-        times, returned, excluded = [], 0, 0
+        times, cpu, returned, excluded = [], [], 0, 0
+        load_before = os.getloadavg()[0]
         for profile, shots in asked[1:]:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             with db.session(dsn) as s:
                 result = match_templates(s, dictionary, profile, shots, args.count)
             times.append((time.perf_counter() - started) * 1e3)
+            cpu.append((time.thread_time() - started_cpu) * 1e3)
             returned += len(result.matches)
             excluded += sum(result.excluded_by_rule.values())
         ms = np.asarray(times)
         print(f"match_templates x{len(ms)} (count={args.count}, {rows} templates, varied profiles and shot types): "
               f"p50 {np.percentile(ms, 50):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms, mean {ms.mean():.2f} ms, "
               f"max {ms.max():.2f} ms")
+        own = np.asarray(cpu)
+        print(f"  this process's CPU per call: p50 {np.percentile(own, 50):.2f} ms, "
+              f"p99 {np.percentile(own, 99):.2f} ms "
+              f"(wall minus this is PostgreSQL and waiting for a core); load average {load_before:.1f} -> "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         with db.session(dsn) as s:  # an import lands: the next call catches up with only that row
             add_template(s, TemplateRecord("", "bench-import", "ready", {"action": "walk", "shot_type": "runway_walk"},
                                            {}, None, 5.0, 30.0, 720, 1280))
