@@ -30,24 +30,29 @@ def health_check(endpoint: str, service: str = "", timeout_s: float = 2.0) -> tu
     return answer.status == health_pb2.HealthCheckResponse.SERVING, status
 
 
-class TemplateLibrary:
-    """`python -m services.template_library` over the stack's Postgres, S3 and Triton."""
+class _GrpcService:
+    """`python -m services.<name>` over the stack's Postgres, S3 and Triton."""
 
-    name = "template_library"
-    grpc_service = "catwalk.v1.TemplateLibrary"
+    name = ""
+    grpc_service = ""
 
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
         self.log = settings.logs / f"{self.name}.log"
-        self.endpoint = f"{settings.host}:{settings.template_library_port}"
+        self.endpoint = f"{settings.host}:{self.ports()[0]}"
+
+    def ports(self) -> tuple[int, int]:
+        """(gRPC port, metrics port)."""
+        raise NotImplementedError
 
     def environment(self) -> dict[str, str]:
         s = self.settings
+        port, metrics_port = self.ports()
         env = dict(os.environ)
         env.update({
             "CATWALK_HOST": s.host,
-            "CATWALK_TEMPLATE_LIBRARY_PORT": str(s.template_library_port),
-            "CATWALK_TEMPLATE_LIBRARY_METRICS_PORT": str(s.template_library_metrics_port),
+            f"CATWALK_{self.name.upper()}_PORT": str(port),
+            f"CATWALK_{self.name.upper()}_METRICS_PORT": str(metrics_port),
             "CATWALK_DATABASE_URL": dsn(s.host, s.postgres_port),
             "CATWALK_S3_URL": f"http://{s.host}:{s.s3_port}",
             "CATWALK_S3_ACCESS_KEY": s.s3_access_key,
@@ -59,12 +64,12 @@ class TemplateLibrary:
 
     def start(self) -> dict[str, Any]:
         s = self.settings
-        pid = spawn([sys.executable, "-m", "services.template_library"], self.log,
+        pid = spawn([sys.executable, "-m", f"services.{self.name}"], self.log,
                     env=self.environment(), cwd=REPO_ROOT)
         record = {
             "pid": pid,
             "endpoint": self.endpoint,
-            "metrics": f"http://{s.host}:{s.template_library_metrics_port}/metrics",
+            "metrics": f"http://{s.host}:{self.ports()[1]}/metrics",
             "log": str(self.log),
         }
         try:
@@ -84,3 +89,21 @@ class TemplateLibrary:
     def stop(self, record: dict[str, Any]) -> None:
         if alive(record.get("pid")):
             stop_group(record["pid"], timeout_s=SHUTDOWN_GRACE_S + 5)
+
+
+class TemplateLibrary(_GrpcService):
+    name = "template_library"
+    grpc_service = "catwalk.v1.TemplateLibrary"
+
+    def ports(self) -> tuple[int, int]:
+        return self.settings.template_library_port, self.settings.template_library_metrics_port
+
+
+class ProductParser(_GrpcService):
+    """Its catalog is the stack's Postgres unless CATWALK_CATALOG_URL is in the environment."""
+
+    name = "product_parser"
+    grpc_service = "catwalk.v1.ProductParser"
+
+    def ports(self) -> tuple[int, int]:
+        return self.settings.product_parser_port, self.settings.product_parser_metrics_port

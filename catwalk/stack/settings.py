@@ -11,14 +11,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 PORT_VARIABLES = ("CATWALK_POSTGRES_PORT", "CATWALK_S3_PORT", "CATWALK_TRITON_HTTP_PORT",
                   "CATWALK_TRITON_GRPC_PORT", "CATWALK_TRITON_METRICS_PORT",
-                  "CATWALK_TEMPLATE_LIBRARY_PORT", "CATWALK_TEMPLATE_LIBRARY_METRICS_PORT")
+                  "CATWALK_TEMPLATE_LIBRARY_PORT", "CATWALK_TEMPLATE_LIBRARY_METRICS_PORT",
+                  "CATWALK_PRODUCT_PARSER_PORT", "CATWALK_PRODUCT_PARSER_METRICS_PORT")
 
 
 def private_environment(env: Mapping[str, str], home: Path) -> dict[str, str]:
     """`env` for a stack of its own (tests, benchmarks): its own home and free ports."""
     from catwalk.stack.process import free_port
 
-    private = {k: v for k, v in env.items() if k not in ("CATWALK_TRITON_URL", "CATWALK_TEMPLATE_LIBRARY_URL")}
+    private = {k: v for k, v in env.items() if k not in ("CATWALK_TRITON_URL", "CATWALK_TEMPLATE_LIBRARY_URL",
+                                                                 "CATWALK_PRODUCT_PARSER_URL")}
     private["CATWALK_HOME"] = str(home)
     ports: set[int] = set()
     while len(ports) < len(PORT_VARIABLES):
@@ -45,6 +47,8 @@ class StackSettings:
     triton_metrics_port: int
     template_library_port: int
     template_library_metrics_port: int
+    product_parser_port: int
+    product_parser_metrics_port: int
     s3_access_key: str
     s3_secret_key: str
     buckets: tuple[str, ...]
@@ -98,6 +102,8 @@ class StackSettings:
             triton_metrics_port=port("CATWALK_TRITON_METRICS_PORT", 58002),
             template_library_port=port("CATWALK_TEMPLATE_LIBRARY_PORT", 50051),
             template_library_metrics_port=port("CATWALK_TEMPLATE_LIBRARY_METRICS_PORT", 59051),
+            product_parser_port=port("CATWALK_PRODUCT_PARSER_PORT", 50052),
+            product_parser_metrics_port=port("CATWALK_PRODUCT_PARSER_METRICS_PORT", 59052),
             s3_access_key=env.get("CATWALK_S3_ACCESS_KEY", "catwalk"),
             s3_secret_key=env.get("CATWALK_S3_SECRET_KEY", "catwalk-local-secret"),
             buckets=("catwalk-library", "catwalk-jobs"),

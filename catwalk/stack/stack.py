@@ -18,7 +18,7 @@ from catwalk.stack.errors import StackError
 from catwalk.stack.postgres import Postgres
 from catwalk.stack.process import alive, port_in_use
 from catwalk.stack.s3 import S3, s3_client
-from catwalk.stack.services import TemplateLibrary
+from catwalk.stack.services import ProductParser, TemplateLibrary
 from catwalk.stack.settings import REPO_ROOT, StackSettings
 from catwalk.stack.triton import Triton
 
@@ -47,7 +47,8 @@ class ComponentStatus:
 
 
 def components(settings: StackSettings) -> list[Component]:
-    return [Postgres(settings), S3(settings), Triton(settings), TemplateLibrary(settings)]
+    return [Postgres(settings), S3(settings), Triton(settings), TemplateLibrary(settings),
+            ProductParser(settings)]
 
 
 def read_stack(settings: StackSettings) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def _ports(settings: StackSettings) -> dict[str, list[int]]:
         "s3": [settings.s3_port],
         "triton": [settings.triton_http_port, settings.triton_grpc_port, settings.triton_metrics_port],
         "template_library": [settings.template_library_port, settings.template_library_metrics_port],
+        "product_parser": [settings.product_parser_port, settings.product_parser_metrics_port],
     }
 
 

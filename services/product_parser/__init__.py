@@ -1,0 +1,1 @@
+"""ProductParser: item id or product photo + text → ProductProfile (issue 6)."""
