@@ -126,7 +126,14 @@ def _literal(token: tuple[str, str]) -> str | None:
     body = text[1:] if raw else text
     quote = 3 if body[:3] in ('"""', "'''") else 1
     inner = body[quote:-quote]
-    return inner if raw else inner.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    if raw or "\\" not in inner:
+        return inner
+    try:  # escapes such as \" or \u00e9; for non-ASCII text the bytes round trip keeps it intact
+        if inner.isascii():
+            return inner.encode("ascii").decode("unicode_escape")
+        return inner.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return None  # an escape we cannot read back: leave the check to evaluation
 
 
 def _sample(dictionary: Dictionary, side: str, pick: int) -> Tags:

@@ -34,6 +34,8 @@ POCKET, GENDER, SEASON = (r[1] for r in migration_module().RULES)
     ("template.has_pockets", "template.has_pockets is not a template tag"),
     ('template.action == "moonwalk"', "'moonwalk' is not a value of template.action"),
     ('"moonwalk" != template.action', "'moonwalk' is not a value of template.action"),
+    (r'template.action == "moon\u0077alk"', "'moonwalk' is not a value of template.action"),
+    ('template.action == "走秀"', "'走秀' is not a value of template.action"),
     ('"monsoon" in product.season', "'monsoon' is not a value of product.season"),
     ('template.scene in ["studio", "moon"]', "'moon' is not a value of template.scene"),
     ('product.has_pockets == "yes"', "product.has_pockets is true or false"),
