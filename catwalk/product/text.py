@@ -28,6 +28,7 @@ DESCRIPTION_CONFIDENCE = 0.85
 IMPLIED_CONFIDENCE = 0.75  # a hoodie has a hood: said by another word, not by the text
 EMBEDDING_THRESHOLD = 0.905  # e5-small's cosine between unrelated short phrases sits at 0.80-0.89
 EMBEDDING_MARGIN = 0.025  # over the best phrase of any other value
+SHORT_EMBEDDING_THRESHOLD = 0.95  # one en word or two zh characters: e5 matches their spelling ("soft" ≈ "solid")
 _MAX_NGRAM = 4
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -70,6 +71,7 @@ _IMPLIES: dict[tuple[str, str], tuple[str, bool]] = {
 # Some zh length words depend on the garment: a "短款" dress is a mini, a "短款" coat hip length.
 _LENGTH_BY_CATEGORY = {("cropped", "dress"): "mini", ("cropped", "skirt"): "mini", ("cropped", "coat"): "hip",
                        ("cropped", "trench"): "hip", ("cropped", "blazer"): "hip"}
+_MATERIAL_SUFFIXES_ZH = ("面料", "材质", "质地", "质", "料")
 _COLOUR_MODIFIERS_ZH = ("深", "浅", "淡", "亮", "暗", "纯")
 _STOPWORDS_EN = frozenset((
     "a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "at", "to", "it", "its", "this", "that", "is",
@@ -157,6 +159,11 @@ class _Lexicon:
         "深蓝" is a shade of 蓝色. Only words covered entirely count."""
         if word + "色" in self.meanings:
             return self.meanings[word + "色"]
+        for suffix in _MATERIAL_SUFFIXES_ZH:  # "棉质", "羊毛料": the material said with its noun
+            if word.endswith(suffix) and len(word) > len(suffix):
+                material = self.meanings.get(word[: -len(suffix)], ())
+                if material and all(dim == "material" for dim, _ in material):
+                    return material
         if len(word) >= 2 and word[0] in _COLOUR_MODIFIERS_ZH:
             rest = self.lookup_zh_word(word[1:]) or self.meanings.get(word[1:])
             if rest and all(dim == "colour_family" for dim, _ in rest):
@@ -208,7 +215,9 @@ class _Lexicon:
             dim, value, phrase = labels[best]
             others = [s for (d, v, _), s in zip(labels, sims, strict=True) if (d, v) != (dim, value)]
             runner_up = max(others, default=0.0)
-            ok = sims[best] >= EMBEDDING_THRESHOLD and sims[best] - runner_up >= EMBEDDING_MARGIN
+            short = len(p) <= 2 if _CJK.search(p) else " " not in p
+            threshold = SHORT_EMBEDDING_THRESHOLD if short else EMBEDDING_THRESHOLD
+            ok = sims[best] >= threshold and sims[best] - runner_up >= EMBEDDING_MARGIN
             out.append((dim, value, phrase, float(sims[best])) if ok else None)
         return out
 
@@ -223,6 +232,12 @@ def _lexicon(dictionary: Dictionary) -> _Lexicon:
         if lex is None:
             lex = _lexicons[dictionary] = _Lexicon(dictionary)
         return lex
+
+
+def prepare(dictionary: Dictionary) -> None:
+    """Build what reading needs (jieba's dictionary, the value embeddings) now, so a
+    service's first request does not pay for it."""
+    _lexicon(dictionary)._values()
 
 
 def _language(texts: Iterable[str]) -> str:
@@ -248,13 +263,23 @@ def _matches(lex: _Lexicon, clause: str) -> tuple[list[_Match], list[str]]:
     run: list[_Token] = []
 
     def flush() -> None:
-        words = [t.text for t in run if t.text not in _STOPWORDS_EN and t.text not in _STOPWORDS_ZH]
-        if words:
-            zh_words = [w for w in words if _CJK.search(w) and len(w) >= 2]
-            leftovers.extend(zh_words)
-            en_words = [w for w in words if not _CJK.search(w) and len(w) >= 3 and not w.isdigit()]
-            if en_words:
-                leftovers.append(" ".join(en_words[-3:]))
+        """The run of unmatched words as phrases: adjacent zh words together ("宽大版型"),
+        the last three en content words."""
+        zh_run: list[str] = []
+        for t in [*run, _Token("", True)]:
+            if t.zh and t.text and t.text not in _STOPWORDS_ZH:
+                zh_run.append(t.text)
+                continue
+            joined = "".join(zh_run)
+            if len(joined) <= 6:
+                leftovers.extend([joined] if len(joined) >= 2 else [])
+            else:
+                leftovers.extend(w for w in zh_run if len(w) >= 2)
+            zh_run.clear()
+        en_words = [t.text for t in run if not t.zh and t.text not in _STOPWORDS_EN and len(t.text) >= 3
+                    and not t.text.isdigit()]
+        if en_words:
+            leftovers.append(" ".join(en_words[-3:]))
         run.clear()
 
     i = 0

@@ -10,7 +10,7 @@ import pytest
 from catwalk.library.dictionary import DIMENSIONS
 from catwalk.library.tags import Dictionary
 from catwalk.product.evidence import Evidence, Source, TextReading
-from catwalk.product.text import read_merchant, read_text
+from catwalk.product.text import prepare, read_merchant, read_text
 from catwalk.studio.listing import GarmentKind, GarmentSpec, Material, random_spec, write_listing
 
 N = 120
@@ -49,7 +49,9 @@ def accuracy(dictionary):
         listing = write_listing(spec, seed)
         truth = _truth(spec)
         for lang, title, description in (("zh", listing.title_zh, listing.description_zh),
-                                         ("en", listing.title_en, listing.description_en)):
+                                         ("en", listing.title_en, listing.description_en),
+                                         ("zh title only", listing.title_zh, ""),
+                                         ("en title only", listing.title_en, "")):
             reading = read_text(title, description, dictionary)
             assert all(e.source == Source.TEXT and e.reason for e in reading.evidence)
             read = {"category": _one(reading, "category"), "colour_family": _many(reading, "colour_family"),
@@ -72,7 +74,7 @@ def accuracy(dictionary):
                     cell[0] += got == want
     print(f"\ntext reading on {N} studio listings: right/read (read/asked)")
     for (lang, attr), (right, n_read, asked) in sorted(table.items()):
-        print(f"  {lang} {attr:<14} {right / max(n_read, 1):6.1%} of read  ({n_read}/{asked} read)")
+        print(f"  {lang:<13} {attr:<14} {right / max(n_read, 1):6.1%} right of read  ({n_read}/{asked} read)")
     return table
 
 
@@ -81,9 +83,14 @@ def accuracy(dictionary):
     ("category", 0.95, 0.95), ("colour_family", 0.95, 0.95), ("has_pockets", 0.95, 0.5),
     ("sleeve_length", 0.95, 0.9), ("material", 0.9, 0.9), ("length", 0.8, 0.5)])
 def test_accuracy_on_studio_listings(accuracy, lang, attr, precision, coverage):
-    right, read, asked = accuracy[(lang, attr)]
-    assert read >= coverage * asked, f"{lang} {attr}: read {read} of {asked}"
-    assert right >= precision * read, f"{lang} {attr}: {right} right of {read} read"
+    right, n_read, asked = accuracy[(lang, attr)]
+    assert n_read >= coverage * asked, f"{lang} {attr}: read {n_read} of {asked}"
+    assert right >= precision * n_read, f"{lang} {attr}: {right} right of {n_read} read"
+    # a title alone says less (no sleeves on tanks, no material half the time) but is as right
+    right, n_read, asked = accuracy[(f"{lang} title only", attr)]
+    assert right >= precision * n_read, f"{lang} title only {attr}: {right} right of {n_read} read"
+    if attr in ("category", "colour_family"):
+        assert n_read >= coverage * asked, f"{lang} title only {attr}: read {n_read} of {asked}"
 
 
 def _values(reading: TextReading) -> dict[str, set[str | bool]]:
@@ -142,6 +149,13 @@ def test_mixed_and_hand_written_titles(dictionary, title, description, language,
 
 
 def test_loose_phrases_read_by_embedding_at_lower_confidence(dictionary):
+    prepare(dictionary)
+    fit = [e for e in read_text("宽大版型 大衣", "", dictionary).evidence if e.dimension == "fit"]
+    assert [e.value for e in fit] == ["loose"] and "≈" in fit[0].reason and fit[0].confidence < 0.7
+    colour = [e for e in read_text("海军蓝 大衣", "", dictionary).evidence if e.dimension == "colour_family"]
+    assert [e.value for e in colour] in (["blue"], ["navy"])
+    # a short word that only looks like a value is no reading ("soft" is not "solid")
+    assert "pattern" not in _values(read_text("A soft coat", "", dictionary))
     reading = read_text("天空蓝宽松版型上衣", "", dictionary)
     colour = [e for e in reading.evidence if e.dimension == "colour_family"]
     assert [e.value for e in colour] == ["blue"]
