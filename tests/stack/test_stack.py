@@ -29,7 +29,7 @@ def run_cli(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess
 
 def test_up_writes_endpoints_and_every_component_is_healthy(stack):
     record = json.loads(stack.settings.stack_file.read_text())
-    assert set(record["components"]) == {"postgres", "s3", "triton", "template_library"}
+    assert set(record["components"]) == {"postgres", "s3", "triton", "template_library", "product_parser"}
     for component in record["components"].values():
         assert psutil.pid_exists(component["pid"])
         assert component["endpoint"]
