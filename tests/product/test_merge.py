@@ -168,3 +168,21 @@ def test_language_colours_and_descriptor_pass_through(dictionary):
     assert [c.name for c in parsed.colours] == ["navy"]
     empty = merge(dictionary, [], None, None)
     assert empty.tags == {} and empty.language == "" and [s.shot_type for s in empty.shot_types] == ["full_body"]
+
+
+def test_conflict_words_name_the_field_and_the_bool(dictionary):
+    text = read_text("Wool coat", "Clean lines, no pockets.", dictionary)
+    photo = VisionReading([ev("has_pockets", True, 0.55, V, "two pocket seams")], [], [])
+    parsed = merge(dictionary, [], text, photo)
+    [conflict] = parsed.conflicts
+    assert conflict.message == ("the description says no pockets, the photo shows pockets (55% sure); "
+                                "kept the description")
+    assert parsed.tags["has_pockets"].value is False
+    full_body = next(s for s in parsed.shot_types if s.shot_type == "full_body")
+    assert "illegal" in full_body.reason
+
+
+def test_nothing_to_read_is_no_evidence(dictionary):
+    reading = read_text("", "  ", dictionary)
+    assert reading.evidence == [] and reading.language == ""
+    assert read_merchant({}, dictionary) == ([], [])
