@@ -37,6 +37,9 @@ _NEAR_FAMILIES: frozenset[frozenset[str]] = frozenset(map(frozenset, (
     ("navy", "blue"), ("beige", "brown"), ("grey", "black"), ("grey", "white"), ("white", "beige"),
     ("red", "pink"), ("red", "orange"), ("orange", "yellow"), ("yellow", "beige"), ("pink", "purple"),
     ("green", "brown"))))
+# Categories a coarse reading (the photo's shape) cannot tell apart: not a disagreement.
+_NEAR_CATEGORIES: frozenset[frozenset[str]] = frozenset(map(frozenset, (
+    ("jeans", "trousers"), ("coat", "trench"), ("shirt", "blouse"), ("jacket", "blazer"))))
 _HUE_WORD = {"navy": "blue", "multi": "multicoloured"}  # how a person names the family of a photo's colour
 _BOOL_WORDS = {"has_pockets": ("pockets", "no pockets"), "hooded": ("a hood", "no hood"),
                "belted": ("a belt", "no belt"), "drawstring": ("a drawstring", "no drawstring")}
@@ -56,6 +59,8 @@ def near(dimension: str, a: str | bool, b: str | bool) -> bool:
         return True
     if dimension in ("colour_family", "backdrop_colour") and isinstance(a, str) and isinstance(b, str):
         return "multi" in (a, b) or frozenset((a, b)) in _NEAR_FAMILIES
+    if dimension == "category" and isinstance(a, str) and isinstance(b, str):
+        return frozenset((a, b)) in _NEAR_CATEGORIES
     return False
 
 

@@ -186,3 +186,13 @@ def test_nothing_to_read_is_no_evidence(dictionary):
     reading = read_text("", "  ", dictionary)
     assert reading.evidence == [] and reading.language == ""
     assert read_merchant({}, dictionary) == ([], [])
+
+
+def test_a_coarse_photo_category_does_not_contradict_a_finer_word(dictionary):
+    photo = VisionReading([ev("category", "trousers", 0.45, V, "a waistband over two legs")], [], [])
+    parsed = merge(dictionary, [], read_text("Men's slim jeans", "", dictionary), photo)
+    assert parsed.tags["category"].value == "jeans" and parsed.conflicts == []
+    skirt = VisionReading([ev("category", "skirt", 0.45, V, "a waistband over a single flared tube")], [], [])
+    parsed = merge(dictionary, [], read_text("Men's slim jeans", "", dictionary), skirt)
+    assert [c.dimension for c in parsed.conflicts] == ["category"]
+    assert parsed.conflicts[0].message == "the title says jeans, the photo shows skirt (45% sure); kept the title"
