@@ -219,3 +219,31 @@ def test_photo_from_s3_and_its_errors(parser, stack):
     with pytest.raises(grpc.RpcError) as info:
         parser.ParseProduct(pb.ParseProductRequest(title="a shirt"), timeout=10)
     assert "product" in violations(info.value)
+
+
+def test_triton_down_is_unavailable_and_the_photo_is_not_blamed(stack):
+    """The servicer in-process over the stack's Postgres and S3, its Triton a port nobody serves."""
+    from catwalk.product.catalog import PostgresCatalog
+    from catwalk.stack.process import free_port
+    from catwalk.stack.s3 import s3_client
+    from services.common.errors import Unavailable
+    from services.product_parser.segmenter import GarmentSegmenter, SegmenterUnavailable
+    from services.product_parser.servicer import ProductParserServicer
+
+    s = stack.settings
+    s3 = s3_client(stack.record["components"]["s3"]["endpoint"], s.s3_access_key, s.s3_secret_key)
+    segmenter = GarmentSegmenter(f"127.0.0.1:{free_port()}")
+    servicer = ProductParserServicer(stack.database_url, s3, segmenter, PostgresCatalog(stack.database_url))
+    with pytest.raises(Unavailable, match="garment_segmenter"):
+        servicer.ParseProduct(pb.ParseProductRequest(photo=pb.Photo(data=png(studio(18, kind="shirt").image)),
+                                                     title="shirt"), None)
+    with pytest.raises(SegmenterUnavailable):
+        segmenter.ready()  # what health checks: NOT_SERVING while Triton is away
+
+
+def test_a_deadline_shorter_than_the_work_is_deadline_exceeded(parser, parser_channel):
+    photo = png(studio(19, kind="dress").image)
+    with pytest.raises(grpc.RpcError) as info:
+        parser.ParseProduct(pb.ParseProductRequest(photo=pb.Photo(data=photo), title="dress"), timeout=0.05)
+    assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert_healthy(parser_channel)
