@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from catwalk.library.db import session
+from catwalk.library.tags import load_dictionary
+from catwalk.product import text
 from catwalk.product.catalog import HttpCatalog, catalog_from_env
 from catwalk.stack.s3 import s3_client
 from catwalk.v1 import product_parser_pb2, product_parser_pb2_grpc
@@ -64,6 +66,15 @@ def main(env: Mapping[str, str] = os.environ) -> None:
     def triton() -> None:
         segmenter.ready()
 
+    prepared: list[int] = []
+
+    def text_reader() -> None:
+        """NOT_SERVING until jieba and the value embeddings are built, so no caller pays for them."""
+        if not prepared:
+            with session(settings.database_url) as s:
+                text.prepare(load_dictionary(s))
+            prepared.append(1)
+
     def s3_bucket() -> None:
         if not s3.bucket_exists("catwalk-library"):
             raise RuntimeError("bucket catwalk-library is missing")
@@ -71,5 +82,5 @@ def main(env: Mapping[str, str] = os.environ) -> None:
     serve(settings.server, [Service(
         name=SERVICE_NAME,
         add=lambda server: product_parser_pb2_grpc.add_ProductParserServicer_to_server(servicer, server),
-        checks=(postgres, triton, s3_bucket),
+        checks=(postgres, triton, s3_bucket, text_reader),
     )])
