@@ -226,7 +226,8 @@ def texture_stats(photo: np.ndarray, garment: np.ndarray, dominant_lab: np.ndarr
     axis = (n_h + n_v) / max(1, len(angle))
     balance = min(n_h, n_v) / max(1, n_h + n_v)
     coverage = _coverage(inner, edges)
-    off = inner & (ciede2000(lab.astype(np.float64), dominant_lab[None, None, :]) > 15)
+    off = np.zeros_like(inner)
+    off[inner] = ciede2000(lab[inner].astype(np.float64), dominant_lab[None, :]) > 15
     blobs, elongation = _blob_shapes(off)
     return TextureStats(density, coverage, axis, balance, blobs, elongation, float(off.sum()) / n_inner)
 
@@ -246,16 +247,27 @@ def _coverage(inner: np.ndarray, edges: np.ndarray, cells: int = 6) -> float:
 
 
 def _blob_shapes(off: np.ndarray) -> tuple[int, float]:
+    """How many mid-sized off-colour blobs, and their median elongation (second moments,
+    all components at once)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(off.astype(np.uint8), connectivity=8)
-    ratios = []
-    for i in range(1, count):
-        if not 12 <= stats[i, cv2.CC_STAT_AREA] <= 0.02 * off.size:
-            continue
-        ys, xs = np.nonzero(labels == i)
-        cov = np.cov(np.stack([xs, ys]).astype(np.float64))
-        ev = np.linalg.eigvalsh(cov)
-        ratios.append(float(np.sqrt(max(ev[1], 1e-6) / max(ev[0], 1e-6))))
-    return len(ratios), float(np.median(ratios)) if ratios else 0.0
+    area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
+    keep = (area >= 12) & (area <= 0.02 * off.size)
+    keep[0] = False
+    if not keep.any():
+        return 0, 0.0
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    xs_f, ys_f = xs.astype(np.float64), ys.astype(np.float64)
+
+    def total(w: np.ndarray) -> np.ndarray:
+        return np.bincount(lab, weights=w, minlength=count)[keep]
+
+    n = area[keep]
+    mx, my = total(xs_f) / n, total(ys_f) / n
+    sxx, syy, sxy = total(xs_f * xs_f) / n - mx**2, total(ys_f * ys_f) / n - my**2, total(xs_f * ys_f) / n - mx * my
+    half_trace, root = (sxx + syy) / 2, np.sqrt(((sxx - syy) / 2) ** 2 + sxy**2)
+    ratio = np.sqrt(np.maximum(half_trace + root, 1e-6) / np.maximum(half_trace - root, 1e-6))
+    return int(keep.sum()), float(np.median(ratio))
 
 
 def classify_pattern(t: TextureStats) -> tuple[str, float, str]:
