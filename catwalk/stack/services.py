@@ -35,6 +35,7 @@ class _GrpcService:
 
     name = ""
     grpc_service = ""
+    models: tuple[str, ...] = ()  # Triton models it calls: loaded even when CATWALK_MODELS names a subset
 
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
@@ -94,6 +95,7 @@ class _GrpcService:
 class TemplateLibrary(_GrpcService):
     name = "template_library"
     grpc_service = "catwalk.v1.TemplateLibrary"
+    models = ("person_analysis",)  # ImportTemplate
 
     def ports(self) -> tuple[int, int]:
         return self.settings.template_library_port, self.settings.template_library_metrics_port
@@ -104,6 +106,11 @@ class ProductParser(_GrpcService):
 
     name = "product_parser"
     grpc_service = "catwalk.v1.ProductParser"
+    models = ("garment_segmenter",)
 
     def ports(self) -> tuple[int, int]:
         return self.settings.product_parser_port, self.settings.product_parser_metrics_port
+
+
+SERVICES = (TemplateLibrary, ProductParser)
+SERVICE_MODELS = tuple(dict.fromkeys(m for service in SERVICES for m in service.models))

@@ -18,7 +18,7 @@ from catwalk.stack.errors import StackError
 from catwalk.stack.postgres import Postgres
 from catwalk.stack.process import alive, port_in_use
 from catwalk.stack.s3 import S3, s3_client
-from catwalk.stack.services import ProductParser, TemplateLibrary
+from catwalk.stack.services import SERVICES
 from catwalk.stack.settings import REPO_ROOT, StackSettings
 from catwalk.stack.triton import Triton
 
@@ -47,8 +47,7 @@ class ComponentStatus:
 
 
 def components(settings: StackSettings) -> list[Component]:
-    return [Postgres(settings), S3(settings), Triton(settings), TemplateLibrary(settings),
-            ProductParser(settings)]
+    return [Postgres(settings), S3(settings), Triton(settings), *(service(settings) for service in SERVICES)]
 
 
 def read_stack(settings: StackSettings) -> dict[str, Any]:

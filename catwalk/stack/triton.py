@@ -15,6 +15,7 @@ from tritonclient.utils import InferenceServerException
 from catwalk.models.repository import calls, parse_config
 from catwalk.stack.errors import StackError
 from catwalk.stack.process import alive, spawn, stop_group, wait_until
+from catwalk.stack.services import SERVICE_MODELS
 from catwalk.stack.settings import StackSettings
 
 RESPONSE_CACHE_BYTES = 256 * 1024 * 1024
@@ -163,7 +164,8 @@ class Triton:
     def _load_models(self, pid: int) -> list[str]:
         s = self.settings
         available = repository_models(s.model_repository)
-        wanted = list(s.models) if s.models else available
+        # A subset still gets what the stack's own services call, or they would never be healthy.
+        wanted = list(dict.fromkeys([*s.models, *SERVICE_MODELS])) if s.models else available
         unknown = sorted(set(wanted) - set(available))
         if unknown:
             raise StackError(self.name, f"no such model(s) in {s.model_repository}: {unknown}")
