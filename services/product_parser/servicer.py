@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import grpc
-import sqlalchemy as sa
 import structlog
 from minio import Minio
 from minio.error import S3Error
 from sqlalchemy.orm import Session
 
-from catwalk.library.db import session
 from catwalk.library.tags import Dictionary, load_dictionary, validate_tags
 from catwalk.product import merge, text, vision
 from catwalk.product.catalog import Catalog, CatalogError, CatalogItem, CatalogUnavailable, fetch
 from catwalk.product.evidence import Evidence, ParsedProduct, ProfileTag, Source
 from catwalk.v1 import product_parser_pb2 as pb
 from catwalk.v1 import product_parser_pb2_grpc, tags_pb2
+from services.common.database import deadline_session
 from services.common.deadlines import remaining_s
 from services.common.errors import DeadlineExceeded, InvalidArgument, NotFound, Unavailable, invalid
 from services.product_parser.photo import PhotoError, decode_photo
@@ -180,18 +179,8 @@ class ProductParserServicer(product_parser_pb2_grpc.ProductParserServicer):
         except CatalogError as exc:
             raise invalid("item_id", f"the catalog's image_url is unusable: {exc}") from None
 
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
-        """A session whose statements stop when the caller's deadline passes."""
-        try:
-            with session(self.dsn) as s:
-                timeout_ms = max(1, int(remaining_s(DB_CAP_S) * 1000))
-                s.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(timeout_ms)})
-                yield s
-        except sa.exc.OperationalError as exc:
-            if "statement timeout" in str(exc.orig):
-                raise DeadlineExceeded("the caller's deadline passed during a database query") from None
-            raise Unavailable(f"the database is not answering: {str(exc.orig).strip()}") from None
+    def _session(self) -> contextlib.AbstractContextManager[Session]:
+        return deadline_session(self.dsn, DB_CAP_S)
 
 
 def _strings(attributes: Mapping[str, str | bool | float | list[str]]) -> dict[str, str]:

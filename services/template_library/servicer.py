@@ -12,23 +12,21 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import grpc
-import sqlalchemy as sa
 import structlog
 from google.protobuf import empty_pb2
 from minio import Minio
 from sqlalchemy.orm import Session
 
 from catwalk.library import matching, rules, templates
-from catwalk.library.db import session
 from catwalk.library.importer import ImportFailed, import_template
 from catwalk.library.schema import ASSET_BUCKET, ASSET_KEYS
 from catwalk.library.tags import Dictionary, InvalidTags, Subject, Tags, load_dictionary, validate_tags
 from catwalk.v1 import template_library_pb2 as pb
 from catwalk.v1 import template_library_pb2_grpc
+from services.common.database import deadline_session
 from services.common.deadlines import remaining_s
 from services.common.errors import (
     AlreadyExists,
-    DeadlineExceeded,
     FieldViolation,
     InvalidArgument,
     NotFound,
@@ -175,18 +173,8 @@ class TemplateLibraryServicer(template_library_pb2_grpc.TemplateLibraryServicer)
 
     # -- helpers -----------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
-        """A library session whose statements stop when the caller's deadline passes."""
-        try:
-            with session(self.dsn) as s:
-                timeout_ms = max(1, int(remaining_s(DB_STATEMENT_CAP_S) * 1000))
-                s.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(timeout_ms)})
-                yield s
-        except sa.exc.OperationalError as exc:
-            if "statement timeout" in str(exc.orig):
-                raise DeadlineExceeded("the caller's deadline passed during a database query") from None
-            raise Unavailable(f"the library database is not answering: {str(exc.orig).strip()}") from None
+    def _session(self) -> contextlib.AbstractContextManager[Session]:
+        return deadline_session(self.dsn, DB_STATEMENT_CAP_S)
 
     @staticmethod
     def _tags(values: Any, field: str, subject: Subject, dictionary: Dictionary) -> Tags:
