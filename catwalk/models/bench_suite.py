@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -37,18 +35,10 @@ def triton_server():
     if os.environ.get("CATWALK_TRITON_URL"):
         yield os.environ["CATWALK_TRITON_URL"]
         return
-    from catwalk.stack import stack
-    from catwalk.stack.settings import StackSettings, private_environment
+    from catwalk.stack.stack import private_stack
 
-    with tempfile.TemporaryDirectory(prefix="catwalk-bench-") as home:
-        env = {**private_environment(os.environ, Path(home)), "CATWALK_SEED": "0"}  # models only
-        settings = StackSettings.from_env(env)
-        console.print(f"[dim]starting a stack of its own in {home}[/dim]")
-        record = stack.up(settings)
-        try:
-            yield record["components"]["triton"]["endpoint"]
-        finally:
-            stack.down(settings)
+    with private_stack(lambda line: console.print(f"[dim]{line}[/dim]"), CATWALK_SEED="0") as record:
+        yield record["components"]["triton"]["endpoint"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +109,9 @@ def report(results: list[bench.BenchResult], cores: int, layouts: dict[str, tupl
         for step, on in _steps(by_key[(model, top, True)]).items():
             off = _steps(by_key[(model, top, False)])[step]
             count, per = layouts[step]
+            if not on.executions or not off.executions:  # every request answered from its response cache
+                console.print(f"    {step}: answered from Triton's response cache (the same input each time)")
+                continue
             line = (f"    {step} ({count} instance(s) × {per} thread(s)): compute "
                     f"{off.compute_ms_per_item:.1f} ms/item alone → {on.compute_ms_per_item:.1f} "
                     f"in batches of {on.items / on.executions:.1f}; ")

@@ -18,10 +18,8 @@ import argparse
 import contextlib
 import io
 import os
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import numpy as np
@@ -45,19 +43,11 @@ def parser_endpoint() -> Iterator[str]:
     if os.environ.get("CATWALK_PRODUCT_PARSER_URL"):
         yield os.environ["CATWALK_PRODUCT_PARSER_URL"]
         return
-    from catwalk.stack import stack
-    from catwalk.stack.settings import StackSettings, private_environment
+    from catwalk.stack.stack import private_stack
 
-    with tempfile.TemporaryDirectory(prefix="catwalk-bench-") as home:
-        env = {**private_environment(os.environ, Path(home)), "CATWALK_SEED": "0",
-               "CATWALK_MODELS": "garment_segmenter"}
-        settings = StackSettings.from_env(env)
-        console.print(f"[dim]starting a stack of its own in {home}[/dim]")
-        record = stack.up(settings)
-        try:
-            yield record["components"]["product_parser"]["endpoint"]
-        finally:
-            stack.down(settings)
+    with private_stack(lambda line: console.print(f"[dim]{line}[/dim]"), CATWALK_SEED="0",
+                       CATWALK_MODELS="garment_segmenter") as record:
+        yield record["components"]["product_parser"]["endpoint"]
 
 
 def garments(count: int, size: int) -> list[ProductPhoto]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from catwalk.stack.errors import StackError
@@ -19,7 +22,7 @@ from catwalk.stack.postgres import Postgres
 from catwalk.stack.process import alive, port_in_use
 from catwalk.stack.s3 import S3, s3_client
 from catwalk.stack.services import SERVICES
-from catwalk.stack.settings import REPO_ROOT, StackSettings
+from catwalk.stack.settings import REPO_ROOT, StackSettings, private_environment
 from catwalk.stack.triton import Triton
 
 Report = Callable[[str], None]
@@ -132,6 +135,19 @@ def _seed_if_empty(settings: StackSettings, stack: dict[str, Any], report: Repor
     s3 = s3_client(stack["components"]["s3"]["endpoint"], settings.s3_access_key, settings.s3_secret_key)
     added = seed_library(dsn, s3, report=lambda line: report(f"library: {line}"))
     report(f"library: {added} starter templates in {time.monotonic() - started:.0f}s")
+
+
+@contextmanager
+def private_stack(report: Report = lambda _: None, **env: str) -> Iterator[dict[str, Any]]:
+    """A stack of its own (a temporary home, free ports; `env` adds settings such as
+    CATWALK_MODELS) for a benchmark: its record while it runs, stopped and removed after."""
+    with tempfile.TemporaryDirectory(prefix="catwalk-stack-") as home:
+        settings = StackSettings.from_env({**private_environment(os.environ, Path(home)), **env})
+        report(f"starting a stack of its own in {home}")
+        try:
+            yield up(settings)
+        finally:
+            down(settings)
 
 
 def down(settings: StackSettings, report: Report = lambda _: None) -> None:
