@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -64,6 +65,13 @@ def check_image(name: str, image: np.ndarray) -> None:
         )
 
 
+def _batch(items: list[np.ndarray], dtype: np.dtype) -> np.ndarray:
+    """A request's items as one [N, ...] array, copied only when it must be (a video model's
+    single 16-frame 720p clip is 44 MB: each needless copy costs ~15 ms)."""
+    batch = items[0][None] if len(items) == 1 else np.stack(items)
+    return np.ascontiguousarray(batch.astype(dtype, copy=False))
+
+
 class BatchedModel(ABC):
     """Base of the batching Python-backend models; see the module docstring."""
 
@@ -100,7 +108,9 @@ class BatchedModel(ABC):
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix=self.model_name)
         self.logger = pb_utils.Logger
         self.setup(params)
-        self.logger.log_info(f"{self.model_name}: ready with {workers} worker threads")
+        torch = sys.modules.get("torch")  # a torch model's own intra-op threads, for the operator
+        extra = f", torch {torch.get_num_threads()} intra-op threads" if torch else ""
+        self.logger.log_info(f"{self.model_name}: ready with {workers} worker threads{extra}")
 
     def execute(self, requests: list[Any]) -> list[Any]:
         # Gather every item of every well-formed request, so the pool sees the whole batch.
@@ -133,10 +143,8 @@ class BatchedModel(ABC):
             if r in errors:
                 responses.append(pb_utils.InferenceResponse(error=errors[r]))
                 continue
-            outputs = [
-                pb_utils.Tensor(name, np.stack([res[name] for res in results[r]]).astype(dtype))
-                for name, dtype in self.output_dtypes.items()
-            ]
+            outputs = [pb_utils.Tensor(name, _batch([res[name] for res in results[r]], dtype))
+                       for name, dtype in self.output_dtypes.items()]
             responses.append(pb_utils.InferenceResponse(output_tensors=outputs))
         return responses
 
