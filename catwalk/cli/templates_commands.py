@@ -1,8 +1,9 @@
-"""`catwalk templates import | list | show | rm | seed`: the template library, through TemplateLibrary."""
+"""`catwalk templates import | list | show | match | rm | seed`: the template library, through TemplateLibrary."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,14 @@ from catwalk.cli.service_client import call, parse_tags, tags_dict, template_lib
 from catwalk.cli.stack_commands import settings
 from catwalk.stack.s3 import s3_client
 from catwalk.stack.stack import read_stack
+from catwalk.v1 import tags_pb2
 from catwalk.v1 import template_library_pb2 as pb
 
 LIBRARY_BUCKET = "catwalk-library"
 
 app = typer.Typer(help="The template library: template videos with their tags and tracks.", no_args_is_help=True)
 
-TagOption = typer.Option([], "--tag", "-t", help="NAME=VALUE (true/false: a flag; a,b: a list); repeat.")
+TagOption = typer.Option([], "--tag", "-t", help="NAME=VALUE (true/false: a flag; a,b or a, for one: a list); repeat.")
 
 
 def template_dict(template: pb.Template) -> dict[str, Any]:
@@ -150,3 +152,53 @@ def seed(as_json: bool = typer.Option(False, "--json", help="Print JSON: {added}
         print_json({"added": added})
         return
     out.print(f"[green]seeded[/green] {added} template(s)")
+
+
+@app.command()
+def match(
+    tags: list[str] = TagOption,
+    profile_file: Path = typer.Option(None, "--profile", exists=True, dir_okay=False,
+                                      help="A profile from `catwalk products parse --json` (its tags)."),
+    shot_types: list[str] = typer.Option([], "--shot", "-s", help="A shot type to match; repeat (none = all)."),
+    count: int = typer.Option(5, min=1, max=100, help="How many templates to rank."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: the MatchTemplates response."),
+) -> None:
+    """Which templates suit a product, best first, and which rules excluded the others."""
+    values: dict[str, Any] = {}
+    if profile_file is not None:
+        try:
+            values = {name: tag["value"] for name, tag in json.loads(profile_file.read_text())["tags"].items()}
+        except (ValueError, KeyError, TypeError) as exc:
+            fail(f"--profile {profile_file}: not a profile from `catwalk products parse --json` ({exc})")
+    profile = tags_pb2.ProductProfile()
+    for name, value in values.items():
+        profile.tags[name].value.CopyFrom(_tag_value(value))
+    for name, value in parse_tags(tags, "--tag").items():
+        profile.tags[name].value.CopyFrom(value)
+    with template_library() as library:
+        answer = call(library.MatchTemplates, pb.MatchTemplatesRequest(profile=profile, shot_types=shot_types,
+                                                                      count=count))
+    if as_json:
+        data = MessageToDict(answer, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+        data["matches"] = [{"template": template_dict(m.template),
+                            "score": MessageToDict(m.score, preserving_proto_field_name=True)} for m in answer.matches]
+        print_json(data)
+        return
+    table = Table("score", "tag fit", "visual", "penalties", "name", "tags")
+    for m in answer.matches:
+        table.add_row(f"{m.score.total:.2f}", f"{m.score.tag_fit:.2f}", f"{m.score.visual_fit:.2f}",
+                      ", ".join(f"{k} -{v:.2f}" for k, v in m.score.penalties.items()), m.template.name,
+                      _tags_text(m.template))
+    out.print(table)
+    out.print(f"{answer.considered} templates considered; excluded: "
+              + (", ".join(f"{rule} {n}" for rule, n in answer.excluded_by_rule.items()) or "none"))
+    for e in answer.exclusions[:5]:
+        out.print(f"[dim]  {e.template_name}: {e.rule} — {e.reason}[/dim]")
+
+
+def _tag_value(value: Any) -> tags_pb2.TagValue:
+    if isinstance(value, bool):
+        return tags_pb2.TagValue(flag=value)
+    if isinstance(value, list):
+        return tags_pb2.TagValue(list=tags_pb2.StringList(values=[str(v) for v in value]))
+    return tags_pb2.TagValue(text=str(value))

@@ -65,3 +65,22 @@ def test_templates_import_uploads_a_file_and_names_what_is_wrong(stack, tmp_path
     assert "uploading" in refused.stderr and "INVALID_ARGUMENT" in refused.stderr and "source_key" in refused.stderr
     neither = catwalk(stack, "templates", "import", "--name", "cli-nothing")
     assert neither.returncode == 1 and "or --file" in neither.stderr
+
+
+def test_templates_match_ranks_the_starter_library_and_says_what_was_excluded(stack, tmp_path):
+    result = catwalk(stack, "templates", "match", "--tag", "gender=women", "--tag", "has_pockets=false",
+                     "--tag", "season=summer,", "--shot", "full_body", "--count", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert len(answer["matches"]) == 5
+    assert all(m["template"]["tags"]["model_gender"] == "female" for m in answer["matches"])
+    assert all(m["template"]["tags"]["shot_type"] == "full_body" for m in answer["matches"])
+    totals = [m["score"]["total"] for m in answer["matches"]]
+    assert totals == sorted(totals, reverse=True)
+    # male models and the hands-in-pockets pose are excluded, each by its rule
+    assert answer["excluded_by_rule"]["gender"] >= 1 and answer["excluded_by_rule"]["pocket"] >= 1
+    assert {e["rule"] for e in answer["exclusions"]} >= {"gender", "pocket"}
+    table = catwalk(stack, "templates", "match", "--tag", "gender=men", "--shot", "turn")
+    assert table.returncode == 0 and "studio-turn-male" in table.stdout and "excluded: gender" in table.stdout
+    bad = catwalk(stack, "templates", "match", "--tag", "gender=robot")
+    assert bad.returncode == 1 and "gender" in bad.stderr
