@@ -184,7 +184,9 @@ def match(
                             "score": MessageToDict(m.score, preserving_proto_field_name=True)} for m in answer.matches]
         print_json(data)
         return
-    table = Table("score", "tag fit", "visual", "penalties", "name", "tags")
+    table = Table("score", "tag fit", "visual", "penalties")
+    table.add_column("name", no_wrap=True)  # whole, so it can be copied; the tags column wraps instead
+    table.add_column("tags")
     for m in answer.matches:
         table.add_row(f"{m.score.total:.2f}", f"{m.score.tag_fit:.2f}", f"{m.score.visual_fit:.2f}",
                       ", ".join(f"{k} -{v:.2f}" for k, v in m.score.penalties.items()), m.template.name,
