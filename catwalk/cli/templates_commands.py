@@ -193,7 +193,7 @@ def match(
                       _tags_text(m.template))
     out.print(table)
     out.print(f"{answer.considered} templates considered; excluded: "
-              + (", ".join(f"{rule} {n}" for rule, n in answer.excluded_by_rule.items()) or "none"))
+              + (", ".join(f"{rule} {n}" for rule, n in sorted(answer.excluded_by_rule.items())) or "none"))
     for e in answer.exclusions[:5]:
         out.print(f"[dim]  {e.template_name}: {e.rule} — {e.reason}[/dim]")
 

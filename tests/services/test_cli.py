@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 from tests.conftest import REPO
@@ -81,6 +82,7 @@ def test_templates_match_ranks_the_starter_library_and_says_what_was_excluded(st
     assert answer["excluded_by_rule"]["gender"] >= 1 and answer["excluded_by_rule"]["pocket"] >= 1
     assert {e["rule"] for e in answer["exclusions"]} >= {"gender", "pocket"}
     table = catwalk(stack, "templates", "match", "--tag", "gender=men", "--shot", "turn")
-    assert table.returncode == 0 and "templates considered; excluded: gender" in table.stdout
+    assert table.returncode == 0, table.stderr
+    assert re.search(r"templates considered; excluded: .*\bgender \d+", table.stdout), table.stdout
     bad = catwalk(stack, "templates", "match", "--tag", "gender=robot")
     assert bad.returncode == 1 and "gender" in bad.stderr
