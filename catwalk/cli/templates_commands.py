@@ -15,12 +15,11 @@ from rich.table import Table
 from catwalk.cli.output import fail, out, print_json, step
 from catwalk.cli.service_client import call, parse_tags, tags_dict, template_library
 from catwalk.cli.stack_commands import settings
+from catwalk.library.schema import ASSET_BUCKET
 from catwalk.stack.s3 import s3_client
 from catwalk.stack.stack import read_stack
 from catwalk.v1 import tags_pb2
 from catwalk.v1 import template_library_pb2 as pb
-
-LIBRARY_BUCKET = "catwalk-library"
 
 app = typer.Typer(help="The template library: template videos with their tags and tracks.", no_args_is_help=True)
 
@@ -110,9 +109,9 @@ def import_template(
         with open(file, "rb") as stream:  # same file, same key: importing it again is a no-op
             digest = hashlib.file_digest(stream, "sha256").hexdigest()[:32]
         source_key = f"uploads/{digest}{file.suffix.lower()}"
-        step(f"uploading {file} to s3://{LIBRARY_BUCKET}/{source_key}")
-        _stack_s3().fput_object(LIBRARY_BUCKET, source_key, str(file))
-    step(f"importing s3://{LIBRARY_BUCKET}/{source_key} as {name!r} (analysed through Triton)")
+        step(f"uploading {file} to s3://{ASSET_BUCKET}/{source_key}")
+        _stack_s3().fput_object(ASSET_BUCKET, source_key, str(file))
+    step(f"importing s3://{ASSET_BUCKET}/{source_key} as {name!r} (analysed through Triton)")
     with template_library() as library:
         template = call(library.ImportTemplate, pb.ImportTemplateRequest(
             source_key=source_key, name=name, tags=parse_tags(tags, "--tag")), timeout_s=600)

@@ -13,7 +13,8 @@ from sqlalchemy import ARRAY, BigInteger, Boolean, DateTime, Float, ForeignKey, 
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-DESCRIPTOR_DIM = 24  # lighting (8) + scene (8) + colour (8) visual descriptor; see matching.py
+from catwalk.vision.descriptor import DESCRIPTOR_DIM  # the one definition: what visual_descriptor returns
+
 TEMPLATE_STATUSES = ("importing", "ready", "failed")
 ASSET_KEYS = ("video", "pose_track", "parse_track", "reference_frame", "thumbnail")
 ASSET_BUCKET = "catwalk-library"

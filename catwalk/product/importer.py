@@ -19,9 +19,9 @@ from minio import Minio
 from minio.error import S3Error
 from PIL import Image, UnidentifiedImageError
 
+from catwalk.library.schema import ASSET_BUCKET
 from catwalk.product.catalog import CatalogError, CatalogItem, PostgresCatalog, item_from_json
 
-LIBRARY_BUCKET = "catwalk-library"
 IMAGE_TYPES = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": ("webp", "image/webp"),
                "BMP": ("bmp", "image/bmp"), "TIFF": ("tif", "image/tiff")}
 
@@ -77,11 +77,11 @@ def _upload(s3: Minio, line: _Line) -> str:
     assert line.image is not None
     key = f"products/{hashlib.sha256(line.image).hexdigest()}.{line.ext}"
     try:
-        s3.stat_object(LIBRARY_BUCKET, key)
+        s3.stat_object(ASSET_BUCKET, key)
     except S3Error as exc:
         if exc.code not in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
             raise
-        s3.put_object(LIBRARY_BUCKET, key, io.BytesIO(line.image), len(line.image), content_type=line.content_type)
+        s3.put_object(ASSET_BUCKET, key, io.BytesIO(line.image), len(line.image), content_type=line.content_type)
     return key
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from catwalk.library.db import session
+from catwalk.library.schema import ASSET_BUCKET
 from catwalk.library.tags import load_dictionary
 from catwalk.product import text
 from catwalk.product.catalog import HttpCatalog, catalog_from_env
@@ -76,7 +77,7 @@ def main(env: Mapping[str, str] = os.environ) -> None:
             prepared.append(1)
 
     def s3_bucket() -> None:
-        if not s3.bucket_exists("catwalk-library"):
+        if not s3.bucket_exists(ASSET_BUCKET):
             raise RuntimeError("bucket catwalk-library is missing")
 
     serve(settings.server, [Service(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from catwalk.library.db import session
+from catwalk.library.schema import ASSET_BUCKET
 from catwalk.stack.s3 import s3_client
 from catwalk.v1 import template_library_pb2, template_library_pb2_grpc
 from services.common.server import Service, serve
@@ -16,7 +17,6 @@ from services.common.settings import Env, ServerSettings
 from services.template_library.servicer import TemplateLibraryServicer
 
 SERVICE_NAME = template_library_pb2.DESCRIPTOR.services_by_name["TemplateLibrary"].full_name
-LIBRARY_BUCKET = "catwalk-library"
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ def main(env: Mapping[str, str] = os.environ) -> None:
             s.execute(sa.text("SELECT 1 FROM templates LIMIT 1"))  # migrated, not only up
 
     def s3_bucket() -> None:
-        if not s3.bucket_exists(LIBRARY_BUCKET):
-            raise RuntimeError(f"bucket {LIBRARY_BUCKET} is missing")
+        if not s3.bucket_exists(ASSET_BUCKET):
+            raise RuntimeError(f"bucket {ASSET_BUCKET} is missing")
 
     serve(settings.server, [Service(
         name=SERVICE_NAME,
