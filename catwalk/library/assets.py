@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,6 +16,7 @@ from minio import Minio
 from minio.deleteobjects import DeleteObject
 
 from catwalk.library.schema import ASSET_BUCKET
+from catwalk.library.tracks import encode_parse_track, encode_pose_track
 
 # asset kind -> (file name, content type)
 ASSET_FILES = {
@@ -32,6 +34,17 @@ class TemplateFiles:
     """The bytes of a template's assets, by kind (see ASSET_FILES)."""
 
     blobs: dict[str, bytes]
+
+    @classmethod
+    def of(cls, video: Path, keypoints: np.ndarray, parse: np.ndarray, reference: np.ndarray) -> TemplateFiles:
+        """Every asset from an encoded clip, its pose and parse tracks and a reference frame."""
+        return cls({
+            "video": video.read_bytes(),
+            "pose_track": encode_pose_track(keypoints),
+            "parse_track": encode_parse_track(parse),
+            "reference_frame": png(reference),
+            "thumbnail": thumbnail_jpeg(reference),
+        })
 
 
 def asset_key(template_id: str, kind: str) -> str:

@@ -23,7 +23,7 @@ from minio import Minio
 from minio.error import S3Error
 from tritonclient.utils import InferenceServerException
 
-from catwalk.library.assets import TemplateFiles, png, remove_assets, thumbnail_jpeg, upload_assets
+from catwalk.library.assets import TemplateFiles, remove_assets, upload_assets
 from catwalk.library.db import session
 from catwalk.library.schema import ASSET_BUCKET
 from catwalk.library.tags import Tags, check_tags, load_dictionary
@@ -35,7 +35,6 @@ from catwalk.library.templates import (
     get_template_by_source,
     update_template,
 )
-from catwalk.library.tracks import encode_parse_track, encode_pose_track
 from catwalk.media.video import write_mp4
 from catwalk.models.client import infer
 from catwalk.vision.descriptor import visual_descriptor
@@ -110,10 +109,7 @@ def import_template(dsn: str, s3: Minio, triton_url: str, source_key: str, name:
             suggested = suggest_tags(keypoints, w, h, fps)
             descriptor = visual_descriptor(clip.samples, clip.sample_masks).tolist()
             assert clip.reference is not None
-            files = TemplateFiles({
-                "video": video.read_bytes(), "pose_track": encode_pose_track(keypoints),
-                "parse_track": encode_parse_track(np.concatenate(clip.parse)), "reference_frame": png(clip.reference),
-                "thumbnail": thumbnail_jpeg(clip.reference)})
+            files = TemplateFiles.of(video, keypoints, np.concatenate(clip.parse), clip.reference)
         report("storing the template")
         keys = upload_assets(s3, template_id, files, bucket)
         with session(dsn) as s:

@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 from minio import Minio
 
-from catwalk.library.assets import TemplateFiles, png, remove_assets, thumbnail_jpeg, upload_assets
+from catwalk.library.assets import TemplateFiles, remove_assets, upload_assets
 from catwalk.library.db import session
 from catwalk.library.tags import Tags
 from catwalk.library.templates import TemplateRecord, add_template, get_template_by_name
-from catwalk.library.tracks import encode_parse_track, encode_pose_track
 from catwalk.media.video import write_mp4
 from catwalk.studio.body import BodyShape, Gender
 from catwalk.studio.look import Look
@@ -113,13 +112,7 @@ def _render(t: StarterTemplate, workdir: Path) -> tuple[TemplateFiles, list[floa
     video = workdir / "video.mp4"
     write_mp4(images(), video, FPS)
     assert reference is not None
-    files = TemplateFiles({
-        "video": video.read_bytes(),
-        "pose_track": encode_pose_track(np.stack(keypoints)),
-        "parse_track": encode_parse_track(np.stack(parts)),
-        "reference_frame": png(reference),
-        "thumbnail": thumbnail_jpeg(reference),
-    })
+    files = TemplateFiles.of(video, np.stack(keypoints), np.stack(parts), reference)
     return files, visual_descriptor(samples, masks).tolist()
 
 
