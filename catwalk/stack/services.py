@@ -43,8 +43,9 @@ class _GrpcService:
         self.endpoint = f"{settings.host}:{self.ports()[0]}"
 
     def ports(self) -> tuple[int, int]:
-        """(gRPC port, metrics port)."""
-        raise NotImplementedError
+        """(gRPC port, metrics port): the settings `<name>_port` and `<name>_metrics_port`
+        (CATWALK_<NAME>_PORT, CATWALK_<NAME>_METRICS_PORT)."""
+        return getattr(self.settings, f"{self.name}_port"), getattr(self.settings, f"{self.name}_metrics_port")
 
     def environment(self) -> dict[str, str]:
         s = self.settings
@@ -97,9 +98,6 @@ class TemplateLibrary(_GrpcService):
     grpc_service = "catwalk.v1.TemplateLibrary"
     models = ("person_analysis",)  # ImportTemplate
 
-    def ports(self) -> tuple[int, int]:
-        return self.settings.template_library_port, self.settings.template_library_metrics_port
-
 
 class ProductParser(_GrpcService):
     """Its catalog is the stack's Postgres unless CATWALK_CATALOG_URL is in the environment."""
@@ -107,9 +105,6 @@ class ProductParser(_GrpcService):
     name = "product_parser"
     grpc_service = "catwalk.v1.ProductParser"
     models = ("garment_segmenter",)
-
-    def ports(self) -> tuple[int, int]:
-        return self.settings.product_parser_port, self.settings.product_parser_metrics_port
 
 
 SERVICES = (TemplateLibrary, ProductParser)

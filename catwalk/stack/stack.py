@@ -72,8 +72,7 @@ def _ports(settings: StackSettings) -> dict[str, list[int]]:
         "postgres": [settings.postgres_port],
         "s3": [settings.s3_port],
         "triton": [settings.triton_http_port, settings.triton_grpc_port, settings.triton_metrics_port],
-        "template_library": [settings.template_library_port, settings.template_library_metrics_port],
-        "product_parser": [settings.product_parser_port, settings.product_parser_metrics_port],
+        **{service.name: list(service(settings).ports()) for service in SERVICES},
     }
 
 
