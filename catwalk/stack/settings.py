@@ -12,15 +12,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PORT_VARIABLES = ("CATWALK_POSTGRES_PORT", "CATWALK_S3_PORT", "CATWALK_TRITON_HTTP_PORT",
                   "CATWALK_TRITON_GRPC_PORT", "CATWALK_TRITON_METRICS_PORT",
                   "CATWALK_TEMPLATE_LIBRARY_PORT", "CATWALK_TEMPLATE_LIBRARY_METRICS_PORT",
-                  "CATWALK_PRODUCT_PARSER_PORT", "CATWALK_PRODUCT_PARSER_METRICS_PORT")
+                  "CATWALK_PRODUCT_PARSER_PORT", "CATWALK_PRODUCT_PARSER_METRICS_PORT",
+                  "CATWALK_MEDIA_ASSEMBLER_PORT", "CATWALK_MEDIA_ASSEMBLER_METRICS_PORT",
+                  "CATWALK_VIDEO_JOBS_PORT", "CATWALK_VIDEO_JOBS_METRICS_PORT")
+# Where a client finds each service when not the local stack's (host:port); never inherited by a private stack.
+SERVICE_URL_VARIABLES = ("CATWALK_TRITON_URL", "CATWALK_TEMPLATE_LIBRARY_URL", "CATWALK_PRODUCT_PARSER_URL",
+                         "CATWALK_MEDIA_ASSEMBLER_URL", "CATWALK_VIDEO_JOBS_URL")
 
 
 def private_environment(env: Mapping[str, str], home: Path) -> dict[str, str]:
     """`env` for a stack of its own (tests, benchmarks): its own home and free ports."""
     from catwalk.stack.process import free_port
 
-    private = {k: v for k, v in env.items() if k not in ("CATWALK_TRITON_URL", "CATWALK_TEMPLATE_LIBRARY_URL",
-                                                                 "CATWALK_PRODUCT_PARSER_URL")}
+    private = {k: v for k, v in env.items() if k not in SERVICE_URL_VARIABLES}
     private["CATWALK_HOME"] = str(home)
     ports: set[int] = set()
     while len(ports) < len(PORT_VARIABLES):
@@ -49,6 +53,10 @@ class StackSettings:
     template_library_metrics_port: int
     product_parser_port: int
     product_parser_metrics_port: int
+    media_assembler_port: int
+    media_assembler_metrics_port: int
+    video_jobs_port: int
+    video_jobs_metrics_port: int
     s3_access_key: str
     s3_secret_key: str
     buckets: tuple[str, ...]
@@ -104,6 +112,10 @@ class StackSettings:
             template_library_metrics_port=port("CATWALK_TEMPLATE_LIBRARY_METRICS_PORT", 59051),
             product_parser_port=port("CATWALK_PRODUCT_PARSER_PORT", 50052),
             product_parser_metrics_port=port("CATWALK_PRODUCT_PARSER_METRICS_PORT", 59052),
+            media_assembler_port=port("CATWALK_MEDIA_ASSEMBLER_PORT", 50053),
+            media_assembler_metrics_port=port("CATWALK_MEDIA_ASSEMBLER_METRICS_PORT", 59053),
+            video_jobs_port=port("CATWALK_VIDEO_JOBS_PORT", 50054),
+            video_jobs_metrics_port=port("CATWALK_VIDEO_JOBS_METRICS_PORT", 59054),
             s3_access_key=env.get("CATWALK_S3_ACCESS_KEY", "catwalk"),
             s3_secret_key=env.get("CATWALK_S3_SECRET_KEY", "catwalk-local-secret"),
             buckets=("catwalk-library", "catwalk-jobs"),
