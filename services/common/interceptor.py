@@ -1,17 +1,18 @@
 """The one server interceptor: request id, deadline check, error → status, log line, metrics.
 
-Every unary call goes through `_handle`: it takes the caller's `x-request-id` (or makes one)
-and sends it back in initial and trailing metadata, refuses calls whose deadline leaves less
-than `min_deadline_s`, maps ServiceError to its status with rich details, turns any other
-exception into INTERNAL naming the request id (logged once, with its traceback), and logs
-and counts the call. Streaming calls (health Watch, reflection) pass through untouched.
+Every unary call and server stream goes through `_call`: it takes the caller's `x-request-id`
+(or makes one) and sends it back in initial and trailing metadata, refuses calls whose deadline
+leaves less than `min_deadline_s`, maps ServiceError to its status with rich details, turns any
+other exception into INTERNAL naming the request id (logged once, with its traceback), and logs
+and counts the call. Client-streaming calls (reflection) pass through untouched.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import grpc
@@ -47,22 +48,35 @@ class ServiceInterceptor(grpc.ServerInterceptor):
 
     def intercept_service(self, continuation: Callable[[Any], Any], handler_call_details: Any) -> Any:
         handler = continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        if handler is None or handler.request_streaming:
             return handler
         service, _, method = handler_call_details.method.lstrip("/").partition("/")
         metadata = dict(handler_call_details.invocation_metadata or ())
         request_id = str(metadata.get(REQUEST_ID) or uuid.uuid4().hex)[:128]
-        behaviour = handler.unary_unary
 
-        def handle(request: Any, context: grpc.ServicerContext) -> Any:
-            return self._handle(behaviour, request, context, service, method, request_id)
+        if handler.unary_unary is not None:
+            unary = handler.unary_unary
 
-        return grpc.unary_unary_rpc_method_handler(
-            handle, request_deserializer=handler.request_deserializer,
+            def handle(request: Any, context: grpc.ServicerContext) -> Any:
+                with self._call(context, service, method, request_id):
+                    return unary(request, context)
+
+            return grpc.unary_unary_rpc_method_handler(
+                handle, request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer)
+
+        stream = handler.unary_stream
+
+        def handle_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            with self._call(context, service, method, request_id):
+                yield from stream(request, context)
+
+        return grpc.unary_stream_rpc_method_handler(
+            handle_stream, request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer)
 
-    def _handle(self, behaviour: Callable[[Any, grpc.ServicerContext], Any], request: Any,
-                context: grpc.ServicerContext, service: str, method: str, request_id: str) -> Any:
+    @contextmanager
+    def _call(self, context: grpc.ServicerContext, service: str, method: str, request_id: str) -> Iterator[None]:
         started = time.monotonic()
         context.send_initial_metadata(((REQUEST_ID, request_id),))
         code = grpc.StatusCode.OK
@@ -75,11 +89,13 @@ class ServiceInterceptor(grpc.ServerInterceptor):
                         f"deadline leaves {remaining * 1000:.0f} ms; this service needs at least "
                         f"{self.min_deadline_s * 1000:.0f} ms")
                 with deadlines.call_deadline(remaining):
-                    response = behaviour(request, context)
+                    yield
                 context.set_trailing_metadata(((REQUEST_ID, request_id),))
                 if (context.time_remaining() or 0) <= 0:
                     code = grpc.StatusCode.DEADLINE_EXCEEDED  # the caller stopped waiting
-                return response
+            except GeneratorExit:  # a stream's caller went away
+                code = grpc.StatusCode.CANCELLED
+                raise
             except ServiceError as exc:
                 code = exc.code
                 context.abort_with_status(self._status(exc, request_id))

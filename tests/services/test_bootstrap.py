@@ -40,6 +40,15 @@ def echo(request: wrappers_pb2.StringValue, context: grpc.ServicerContext) -> wr
     return wrappers_pb2.StringValue(value=request.value)
 
 
+def count(request: wrappers_pb2.StringValue, context: grpc.ServicerContext):
+    """Streams "0", "1", … up to the number asked; "2!" fails with bad input after two messages."""
+    n, fail = int(request.value.rstrip("!")), request.value.endswith("!")
+    for i in range(n):
+        yield wrappers_pb2.StringValue(value=str(i))
+    if fail:
+        raise InvalidArgument([FieldViolation("value", "ends badly")])
+
+
 def db_check() -> None:
     if not healthy["db"]:
         raise ConnectionError("db down")
@@ -49,6 +58,9 @@ def add_toy(server: grpc.Server) -> None:
     server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, {
         "Echo": grpc.unary_unary_rpc_method_handler(
             echo, request_deserializer=wrappers_pb2.StringValue.FromString,
+            response_serializer=wrappers_pb2.StringValue.SerializeToString),
+        "Count": grpc.unary_stream_rpc_method_handler(
+            count, request_deserializer=wrappers_pb2.StringValue.FromString,
             response_serializer=wrappers_pb2.StringValue.SerializeToString)})])
 
 
@@ -177,6 +189,28 @@ def test_messages_over_the_limit_are_refused(toy):
         call(channel, "x" * (running.settings.max_message_bytes + 1))
     assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert ServerSettings.from_env({"CATWALK_GRPC_MAX_MESSAGE_MB": "1"}, "toy", 1, 2).max_message_bytes == 2**20
+
+
+def test_server_streams_get_request_ids_statuses_and_metrics_like_unary_calls(toy):
+    running, channel, log = toy
+    method = channel.unary_stream(f"/{SERVICE}/Count", request_serializer=wrappers_pb2.StringValue.SerializeToString,
+                                  response_deserializer=wrappers_pb2.StringValue.FromString)
+    stream = method(wrappers_pb2.StringValue(value="3"), timeout=5, metadata=(("x-request-id", "stream-1"),))
+    assert [m.value for m in stream] == ["0", "1", "2"]
+    assert dict(stream.initial_metadata())["x-request-id"] == "stream-1"
+
+    failing = method(wrappers_pb2.StringValue(value="2!"), timeout=5)
+    received = []
+    with pytest.raises(grpc.RpcError) as error:
+        for message in failing:
+            received.append(message.value)
+    assert received == ["0", "1"]
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    bad = error_details_pb2.BadRequest()
+    next(d for d in rpc_status.from_call(error.value).details if d.Is(bad.DESCRIPTOR)).Unpack(bad)
+    assert [v.field for v in bad.field_violations] == ["value"]
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{running.settings.metrics_port}/metrics").read().decode()
+    assert 'method="Count"' in metrics and 'code="INVALID_ARGUMENT"' in metrics
 
 
 def test_settings_name_the_bad_variable():
