@@ -55,6 +55,12 @@ class InvalidArgument(ServiceError):
         ]))]
 
 
+class Unauthenticated(ServiceError):
+    """No API key, or one that is unknown or revoked."""
+
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
 class NotFound(ServiceError):
     code = grpc.StatusCode.NOT_FOUND
 
