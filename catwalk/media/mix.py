@@ -72,7 +72,7 @@ def integrated_loudness(audio: np.ndarray, sr: int) -> float:
     """ITU-R BS.1770 integrated loudness in LUFS (−inf for silence)."""
     a = np.asarray(audio, dtype=np.float64)
     if len(a) < int(0.4 * sr):  # shorter than one gating block
-        a = np.concatenate([a, np.zeros((int(0.4 * sr) - len(a),) + a.shape[1:])])
+        a = np.concatenate([a, np.zeros((int(0.4 * sr) - len(a), *a.shape[1:]))])
     return float(pyloudnorm.Meter(sr).integrated_loudness(a))
 
 
