@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from catwalk.cli import (
+    keys_commands,
     models_commands,
     products_commands,
     rules_commands,
@@ -27,6 +28,7 @@ app.add_typer(studio_commands.app, name="studio")
 app.add_typer(templates_commands.app, name="templates")
 app.add_typer(rules_commands.app, name="rules")
 app.add_typer(products_commands.app, name="products")
+app.add_typer(keys_commands.app, name="keys")
 
 
 def main() -> None:

@@ -58,20 +58,24 @@ def build_app(database_url: str) -> procrastinate.App:
     return procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=psycopg_dsn(database_url)))
 
 
-def register_tasks(app: procrastinate.App, settings: QueueSettings, run_job: Callable[[str], None],
+def register_tasks(app: procrastinate.App, settings: QueueSettings, run_job: Callable[[str, bool], None],
                    deliver_callback: Callable[[str, bool], None]) -> None:
-    """`run_job(job_id)` raises Retryable to be run again; `deliver_callback(job_id,
-    last_attempt)` raises to be retried."""
+    """`run_job(job_id, last_attempt)` raises Retryable to be run again;
+    `deliver_callback(job_id, last_attempt)` raises to be retried."""
     job_retry = procrastinate.RetryStrategy(max_attempts=settings.job_attempts,
                                             exponential_wait=settings.job_backoff_s, retry_exceptions={Retryable})
     callback_retry = procrastinate.RetryStrategy(max_attempts=settings.callback_attempts,
                                                  exponential_wait=settings.callback_backoff_s)
 
-    @app.task(name=JOB_TASK, queue=JOB_QUEUE, retry=job_retry)
-    def run_video_job(job_id: str) -> None:
-        run_job(job_id)
+    @app.task(name=JOB_TASK, queue=JOB_QUEUE, retry=job_retry, pass_context=True)
+    def run_video_job(context: procrastinate.JobContext, job_id: str) -> None:
+        run_job(job_id, _attempt(context) >= settings.job_attempts)
 
     @app.task(name=CALLBACK_TASK, queue=CALLBACK_QUEUE, retry=callback_retry, pass_context=True)
     def deliver(context: procrastinate.JobContext, job_id: str) -> None:
-        attempts = context.job.attempts if context.job is not None else 0
-        deliver_callback(job_id, attempts + 1 >= settings.callback_attempts)
+        deliver_callback(job_id, _attempt(context) >= settings.callback_attempts)
+
+
+def _attempt(context: procrastinate.JobContext) -> int:
+    """1 for the first run of a task (procrastinate counts the runs before this one)."""
+    return (context.job.attempts if context.job is not None else 0) + 1

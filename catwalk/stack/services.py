@@ -107,5 +107,80 @@ class ProductParser(_GrpcService):
     models = ("garment_segmenter",)
 
 
-SERVICES = (TemplateLibrary, ProductParser)
+class VideoJobs(_GrpcService):
+    name = "video_jobs"
+    grpc_service = "catwalk.v1.VideoJobs"
+
+
+class VideoJobsWorker(_GrpcService):
+    """`python -m services.video_jobs.worker` with VideoJobs' environment and the endpoints of
+    the services the flow calls; healthy while its process lives and its procrastinate worker
+    row (registered after the spawn) has a fresh heartbeat."""
+
+    name = "video_jobs_worker"
+    HEARTBEAT_FRESH_S = 30
+
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.log = settings.logs / f"{self.name}.log"
+        self.endpoint = ""
+
+    def ports(self) -> tuple[int, ...]:  # type: ignore[override]  # a worker listens on nothing
+        return ()
+
+    def environment(self) -> dict[str, str]:
+        s = self.settings
+        env = VideoJobs(s).environment()
+        env.update({
+            "CATWALK_TEMPLATE_LIBRARY_URL": f"{s.host}:{s.template_library_port}",
+            "CATWALK_PRODUCT_PARSER_URL": f"{s.host}:{s.product_parser_port}",
+            "CATWALK_MEDIA_ASSEMBLER_URL": f"{s.host}:{s.media_assembler_port}",
+        })
+        return env
+
+    def _database(self) -> str:
+        return dsn(self.settings.host, self.settings.postgres_port)
+
+    def start(self) -> dict[str, Any]:
+        import sqlalchemy as sa
+
+        s = self.settings
+        engine = sa.create_engine(self._database(), poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            before = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM procrastinate_workers")).scalar_one()
+        engine.dispose()
+        pid = spawn([sys.executable, "-m", "services.video_jobs.worker"], self.log,
+                    env=self.environment(), cwd=REPO_ROOT)
+        record = {"pid": pid, "endpoint": "", "log": str(self.log), "workers_after": int(before)}
+        try:
+            if not wait_until(lambda: not alive(pid) or self.health(record)[0], s.start_timeout_s, 0.2):
+                raise StackError(self.name, f"not registered with procrastinate after {s.start_timeout_s:.0f}s; "
+                                 f"see {self.log}")
+            if not alive(pid):
+                raise StackError(self.name, f"exited while starting; see {self.log}")
+        except BaseException:
+            self.stop(record)
+            raise
+        return record
+
+    def health(self, record: dict[str, Any]) -> tuple[bool, str]:
+        import sqlalchemy as sa
+
+        if not alive(record.get("pid")):
+            return False, "process not running"
+        engine = sa.create_engine(self._database(), poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                found = conn.execute(sa.text(
+                    "SELECT count(*) FROM procrastinate_workers WHERE id > :after "
+                    "AND last_heartbeat > now() - make_interval(secs => :fresh)"),
+                    {"after": record.get("workers_after", 0), "fresh": self.HEARTBEAT_FRESH_S}).scalar_one()
+        except sa.exc.SQLAlchemyError as exc:
+            return False, f"database not answering: {type(exc).__name__}"
+        finally:
+            engine.dispose()
+        return (True, "SERVING") if found else (False, "not registered with procrastinate")
+
+
+SERVICES = (TemplateLibrary, ProductParser, VideoJobs, VideoJobsWorker)
 SERVICE_MODELS = tuple(dict.fromkeys(m for service in SERVICES for m in service.models))
