@@ -14,10 +14,12 @@ multi-character dictionary words as one unit, so its span is shared out per char
   word runs from its event to the next one, trimmed of trailing silence by frame energy.
 - Piper 1.8 gives phoneme alignments only for voice models patched with an extra output
   (which needs the `onnx` package, not installed here), and en_US-joe-medium is not
-  patched. So within a sentence, words are spread over the speech (leading and trailing
-  silence trimmed by frame energy) in proportion to their phoneme counts from Piper's own
+  patched. So within a sentence, leading and trailing silence is trimmed by frame energy,
+  each clause (split at , ; : and the like) is anchored on one of the pauses Piper makes
+  there (the longest silences, when there are as many as clause breaks), and words are
+  spread over their clause in proportion to their phoneme counts from Piper's own
   phonemiser, or their character counts when the two word lists do not line up (numbers
-  read as several words, for example).
+  read as several words, for example). Expect word edges within roughly ±0.1 s.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ MIN_RATE, MAX_RATE = 0.5, 2.0
 SENTENCE_GAP_S = 0.2  # silence Piper sentences are joined with, at rate 1.0
 _FRAME_S = 0.01  # frame length of the silence trimming
 _SILENCE_DB = -40.0  # below the sentence's loudest frame, a frame is silence
+_PAUSE_DB = -45.0  # a clause pause is quieter still (stop closures rarely get this low)
+_PAUSE_S = 0.12  # and longer than a stop closure
+_CLAUSE_BREAK = re.compile(r"[,;:，；：、—–]")
 
 
 @dataclass(frozen=True)
@@ -266,7 +271,41 @@ def _piper_sentence(sentence: str, rate: float) -> tuple[np.ndarray, list[tuple[
     else:
         weights = [float(len(t.text)) for t in tokens]
     a, b = _voiced(samples, sr, 0, len(samples), _floor(samples, sr))
-    return samples, _spread(tokens, weights, a, b)
+    # Anchor clauses on the pauses Piper makes at their punctuation: the k longest silences
+    # for k clause breaks, when there are that many; within a clause, spread as above.
+    breaks = [i + 1 for i in range(len(tokens) - 1)
+              if _CLAUSE_BREAK.search(sentence[tokens[i].start + len(tokens[i].text): tokens[i + 1].start])]
+    pauses = sorted(sorted(_pauses(samples, sr, a, b), key=lambda p: p[1] - p[0])[-len(breaks):]) if breaks else []
+    if len(pauses) < len(breaks):
+        return samples, _spread(tokens, weights, a, b)
+    cuts = [0, *breaks, len(tokens)]
+    edges = [a, *(x for p in pauses for x in p), b]
+    words: list[tuple[str, int, int]] = []
+    for k in range(len(cuts) - 1):
+        words += _spread(tokens[cuts[k]: cuts[k + 1]], weights[cuts[k]: cuts[k + 1]], edges[2 * k], edges[2 * k + 1])
+    return samples, words
+
+
+def _pauses(samples: np.ndarray, sample_rate: int, start: int, end: int) -> list[tuple[int, int]]:
+    """Silent runs of at least _PAUSE_S inside [start, end), as (first, past-last) samples."""
+    hop = max(1, int(sample_rate * _FRAME_S))
+    floor = _floor(samples, sample_rate) * 10 ** ((_PAUSE_DB - _SILENCE_DB) / 20)
+    seg = samples[start:end]
+    n = len(seg) // hop
+    quiet = np.sqrt(np.mean(seg[: n * hop].reshape(n, hop) ** 2, axis=1)) < floor
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if quiet[i]:
+            j = i
+            while j < n and quiet[j]:
+                j += 1
+            if (j - i) * _FRAME_S >= _PAUSE_S:
+                runs.append((start + i * hop, start + j * hop))
+            i = j
+        else:
+            i += 1
+    return runs
 
 
 # ---- Synthesis ----

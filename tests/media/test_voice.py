@@ -108,6 +108,12 @@ def test_word_timings_sit_on_the_speech(speeches: dict[str, Speech], voice_id: s
     # Words cover the speech: almost every loud frame lies inside some word.
     covered = [any(w.start_s - FRAME_S <= i * FRAME_S <= w.end_s for w in s.words) for i in loud]
     assert np.mean(covered) > 0.9
+    # Pauses (commas, the full stop: runs of 150 ms or more of quiet) fall between words.
+    quiet = ~loud_frames(s, 40.0)
+    pauses = [i for i in range(loud[0], loud[-1]) if quiet[i: i + 8].all()]
+    assert pauses
+    inside = [any(w.start_s + 0.03 < i * FRAME_S < w.end_s - 0.03 for w in s.words) for i in pauses]
+    assert np.mean(inside) < 0.2, np.mean(inside)
 
 
 @pytest.mark.parametrize("voice_id", list(TEXTS))
