@@ -67,8 +67,8 @@ class Facts:
 
     def describe(self) -> list[str]:
         """The facts as short "name: value" lines, for a copywriter's prompt."""
-        skip = {"it", "It", "is", "s", "its", "it_s", "It_s", "this", "This", "has", "them", "measure"}
-        lines = [f"{k}: {v}" for k, v in sorted(self.slots.items()) if k not in skip]
+        grammar = {"it", "It", "is_", "s", "its", "it_s", "It_s", "this", "This", "has", "them", "measure"}
+        lines = [f"{k}: {v}" for k, v in sorted(self.slots.items()) if k not in grammar and not k.endswith("_value")]
         lines.append(f"garment: {self.levels[0]['np']}")
         return lines + [f"selling point: {p.text}" for p in self.points]
 
