@@ -7,8 +7,10 @@ Voices:
   (`cmn`), reached only through catwalk.media.espeak.
 
 How timings are made. Text is split into sentences (on . ! ? 。！？ and newlines) and each
-sentence is synthesised on its own, so sentence boundaries are real. Words are whitespace
-tokens without punctuation; in Chinese each CJK character is one word (eSpeak reads
+sentence is synthesised on its own, so sentence boundaries are real ("3.5" is no boundary:
+a Latin . ! ? ends a sentence only before a space or the end). Words are runs of letters and
+digits (inner ' and - kept: "it's", "T-shirt"; "3.5" is one word), so whitespace tokens without punctuation;
+in Chinese each CJK character is one word (eSpeak reads
 multi-character dictionary words as one unit, so its span is shared out per character).
 - eSpeak NG reports a word event, with its audio position, for every word it speaks: a
   word runs from its event to the next one, trimmed of trailing silence by frame energy.
@@ -19,7 +21,7 @@ multi-character dictionary words as one unit, so its span is shared out per char
   there (the longest silences, when there are as many as clause breaks), and words are
   spread over their clause in proportion to their phoneme counts from Piper's own
   phonemiser, or their character counts when the two word lists do not line up (numbers
-  read as several words, for example). Expect word edges within roughly ±0.1 s.
+  read as several words, for example).
 """
 
 from __future__ import annotations
@@ -162,9 +164,11 @@ def warm(voice_id: str) -> float:
 # ---- Text ----
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SENTENCE_END = re.compile(r"[^.!?。！？\n]*(?:[.!?。！？]+|\n|$)")
-# A CJK character, or a run of other letters/digits (inner ' ’ - kept: "it's", "T-shirt").
-_WORD = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])[^\W_])+(?:['’\-](?:(?![{_CJK}])[^\W_])+)*")
+_SENTENCE_END = re.compile(r"(?:[^\n.!?。！？]|[.!?](?!\s|$))*(?:[.!?]+(?=\s|$)|[。！？]+|\n|$)")
+# A CJK character, or a run of other letters/digits (inner ' ’ - kept: "it's", "T-shirt";
+# a decimal point or thousands comma between digits too: "3.5", "1,200").
+_W = rf"(?:(?![{_CJK}])[^\W_])"
+_WORD = re.compile(rf"[{_CJK}]|{_W}+(?:['’\-]{_W}+|(?<=\d)[.,]\d+)*")
 
 
 @dataclass(frozen=True)

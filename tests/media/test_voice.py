@@ -198,3 +198,10 @@ def test_espeak_is_safe_from_threads() -> None:
         assert [w.text for w in speech.words] == [w.text for w in serial[v].words]
         assert abs(speech.duration_s - serial[v].duration_s) < 0.03 * serial[v].duration_s
         assert abs(speech.words[-1].end_s - serial[v].words[-1].end_s) < 0.1
+
+
+def test_sentences_split_on_newlines_not_on_decimals() -> None:
+    s = synthesize("It is 3.5 metres long\nReally light", "en-espeak")
+    assert [t.text for t in s.sentences] == ["It is 3.5 metres long", "Really light"]
+    assert [w.text for w in s.words] == ["It", "is", "3.5", "metres", "long", "Really", "light"]
+    assert s.sentences[0].end_s <= s.sentences[1].start_s
