@@ -179,7 +179,7 @@ def test_warm_loads_once() -> None:
         warm("nope")
 
 
-def test_espeak_is_safe_from_threads() -> None:
+def test_espeak_is_safe_from_threads_and_beside_piper() -> None:
     # eSpeak varies its output slightly from call to call, so compare words and lengths.
     serial = {v: synthesize(TEXTS[v], v) for v in ("en-espeak", "zh-espeak")}
     results: dict[int, tuple[str, Speech]] = {}
@@ -188,12 +188,15 @@ def test_espeak_is_safe_from_threads() -> None:
         v = ("en-espeak", "zh-espeak")[i % 2]
         results[i] = (v, synthesize(TEXTS[v], v))
 
+    piper: list[Speech] = []  # Piper phonemises with its own copy of eSpeak, alongside
     threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    threads.append(threading.Thread(target=lambda: piper.append(synthesize("Soft linen shirt.", "en-joe"))))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert len(results) == 6
+    assert [w.text for w in piper[0].words] == ["Soft", "linen", "shirt"]
     for v, speech in results.values():
         assert [w.text for w in speech.words] == [w.text for w in serial[v].words]
         assert abs(speech.duration_s - serial[v].duration_s) < 0.03 * serial[v].duration_s
