@@ -169,7 +169,7 @@ class _Encoder:
         self.video.options = {"crf": str(options.crf), "preset": options.preset}
         self.audio_stream = self.container.add_stream("aac", rate=AUDIO_RATE)
         self.audio_stream.layout = "stereo"
-        self.audio_stream.bit_rate = 176_000
+        self.audio_stream.bit_rate = 192_000
         self.audio = np.ascontiguousarray(audio.T.astype(np.float32))  # planar [2, n]
         self.audio_at = 0
         self.fps = fps

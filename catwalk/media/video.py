@@ -74,6 +74,10 @@ def probe(path: Path) -> dict[str, float | int | str]:
                 "fps": rate, "frames": frames, "seconds": frames / rate if rate else 0.0}
 
 
+# FFmpeg "decodes" any text file as ANSI art (the tty demuxer); those are never clips.
+TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
+
+
 def clip_duration(path: Path) -> float:
     """Seconds of a video file's first video stream (to the end of its last frame); a
     ValueError when the file is not a video FFmpeg can decode."""
@@ -82,6 +86,8 @@ def clip_duration(path: Path) -> float:
             if not container.streams.video:
                 raise ValueError("has no video stream")
             stream = container.streams.video[0]
+            if stream.codec_context.name in TEXT_CODECS:
+                raise ValueError("is a text file, not a video")
             first = next(container.decode(stream), None)
             if first is None:
                 raise ValueError("has no decodable video frames")
