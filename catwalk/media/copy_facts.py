@@ -247,6 +247,10 @@ DERIVED_ZH: tuple[tuple[str, str], ...] = (
     ("occasion", "{occasion}场合都合适"), ("style", "{style}风格"), ("colour_family", "{colour}配色"),
 )
 
+DERIVED_SLOT = {"material": "materials", "fit": "fit", "length": "length", "has_pockets": "pockets",
+                "closure": "closure", "belted": "belt", "hooded": "hood", "season": "season", "occasion": "occasion",
+                "style": "style", "colour_family": "colour"}  # the slot that holds the fact
+
 
 def _with_derived(points: tuple[Point, ...], slots: dict[str, str],
                   derived: tuple[tuple[str, str], ...]) -> tuple[Point, ...]:
@@ -256,7 +260,7 @@ def _with_derived(points: tuple[Point, ...], slots: dict[str, str],
     caps = {k[:1].upper() + k[1:]: v[:1].upper() + v[1:] for k, v in slots.items()}
     out = list(points)
     for dimension, form in derived:
-        if dimension in spoken:
+        if dimension in spoken or DERIVED_SLOT[dimension] not in slots:
             continue
         try:
             text = form.format(**{**caps, **slots})
