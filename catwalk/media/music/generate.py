@@ -187,12 +187,12 @@ def generate_track(style: str, seconds: float, bpm: float, seed: int, sample_rat
     if bars < INTRO_BARS + 2:
         raise StyleError("seconds", f"{seconds} s is too short for a track at {bpm} bpm")
     rng = np.random.default_rng(seed)
-    n = int(round(seconds * sr))
+    n = round(seconds * sr)
     drums, bass, pads_l, pads_r, arp = (np.zeros(n) for _ in range(5))
     step = beat / 4
 
     def at(bar_i: int, step_i: int) -> int:
-        return int(round((GRID_START_S + bar_i * bar + step_i * step) * sr))
+        return round((GRID_START_S + bar_i * bar + step_i * step) * sr)
 
     # A per-seed variation: which section gets the arpeggio, small velocity humanisation.
     arp_sections = rng.permutation([True, True, False])
