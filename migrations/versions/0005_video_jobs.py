@@ -80,8 +80,13 @@ def upgrade() -> None:
                "WHERE idempotency_key IS NOT NULL")
     op.execute("CREATE INDEX video_jobs_newest ON video_jobs (tenant_id, created_at DESC, id DESC)")
     op.execute("CREATE INDEX video_jobs_by_state ON video_jobs (tenant_id, state, created_at DESC, id DESC)")
-    # Driver-level: the schema's SQL has '%' and '::' that bind-parameter parsing would misread.
-    op.get_bind().exec_driver_sql(SchemaManager.get_schema())
+    # Straight to the driver without parameters: the schema's SQL has '%' and ':' that
+    # parameter parsing would misread. Same connection, so the same transaction.
+    cursor = op.get_bind().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(SchemaManager.get_schema())
+    finally:
+        cursor.close()
 
 
 def downgrade() -> None:

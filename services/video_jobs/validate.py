@@ -10,7 +10,7 @@ from catwalk.library.tags import Dictionary
 from catwalk.v1 import media_assembler_pb2, video_jobs_pb2
 from services.common.errors import FieldViolation
 
-MAX_PHOTO_BYTES = 32 * 2**20
+MAX_PHOTO_BYTES = 12 * 2**20  # under the 16 MiB gRPC message limit, with room for the rest
 MAX_TITLE = 500
 MAX_DESCRIPTION = 10_000
 MAX_ATTRIBUTES = 100
