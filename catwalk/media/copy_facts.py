@@ -201,7 +201,10 @@ def _facts_en(profile: tags_pb2.ProductProfile) -> Facts:
             continue
         a_np = f"a pair of {bare}" if plural else f"{_article(bare)} {bare}"
         np = f"{slots['this']} {bare}"
-        levels.append({"bare": bare, "np": np, "NP": _cap(np), "a_np": a_np, "A_np": _cap(a_np)})
+        levels.append({"bare": bare, "np": np, "NP": _cap(np), "a_np": a_np, "A_np": _cap(a_np),
+                       SAYS: _says(fit=adjectives[0] if len(adjectives) == 4 else "", colour_family=colour
+                                   if colour in adjectives else "", material=material if material in adjectives
+                                   else "", pattern=pattern if len(adjectives) == 4 else "")})
     return Facts("en", slots, tuple(levels), _with_derived(_points(profile, "en"), slots, DERIVED_EN), plural)
 
 
@@ -210,9 +213,12 @@ def _facts_zh(profile: tags_pb2.ProductProfile) -> Facts:
     category = profile.category or _first(profile, "category")
     noun, measure, _, _ = NOUNS.get(category, (_name("category", category)[0] or "单品", "款", "", False))
     colour = _colour(profile)[0]
+    for key in ("material", "materials"):  # 牛仔布 is 牛仔 when spoken of a garment
+        if key in slots:
+            slots[key] = slots[key].replace("牛仔布", "牛仔")
     material = slots.get("material", "")
-    if material == "牛仔布":
-        material = slots["material"] = "牛仔"
+    if material and material in noun:
+        material = ""  # "牛仔牛仔裤" says it twice
     fit = _name("fit", slots["fit_value"])[0] if "fit_value" in slots else ""
     for dim in ("length", "neckline", "closure", "pattern", "waist"):
         if f"{dim}_value" in slots:
@@ -229,7 +235,9 @@ def _facts_zh(profile: tags_pb2.ProductProfile) -> Facts:
         bare = f"{lead}的{core}" if lead else core
         if any(level["bare"] == bare for level in levels):
             continue
-        levels.append({"bare": bare, "np": f"这{measure}{bare}"})
+        levels.append({"bare": bare, "np": f"这{measure}{bare}",
+                       SAYS: _says(fit=lead, colour_family=colour if colour in adjectives else "",
+                                   material=material if material in adjectives else "")})
     return Facts("zh", slots, tuple(levels), _with_derived(_points(profile, "zh"), slots, DERIVED_ZH), False)
 
 
@@ -268,6 +276,13 @@ def _with_derived(points: tuple[Point, ...], slots: dict[str, str],
             continue  # the profile does not know this
         out.append(Point(text, (dimension,), derived=True))
     return tuple(out)
+
+
+SAYS = "_says"  # a noun-phrase level's key: the dimensions its adjectives speak of, comma-separated
+
+
+def _says(**dimensions: str) -> str:
+    return ",".join(d for d, word in dimensions.items() if word)
 
 
 def _article(phrase: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from catwalk.media.copy_facts import Facts, Point
+from catwalk.media.copy_facts import SAYS, Facts, Point
 
 ANGLES = ("opening", "silhouette", "detail", "movement", "back", "styling", "general", "closing")
 
@@ -35,6 +35,8 @@ SLOT_DIMENSIONS = {"colour": "colour_family", "material": "material", "materials
                    "cut": "fit", "pockets": "has_pockets", "closure": "closure", "neckline": "neckline",
                    "length": "length", "season": "season", "season_cap": "season", "occasion": "occasion",
                    "style": "style", "belt": "belted", "hood": "hooded"}
+
+NP_SLOTS = frozenset({"np", "NP", "a_np", "A_np", "bare"})
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ class Variant:
     text: str
     template: str
     point: int | None  # index into Facts.points, when the wording says that selling point
+    shape: tuple[int, int | None, bool]  # (form, point, as an extra): the same sentence bar its noun phrase
 
 
 def templates(language: str, angle: str) -> tuple[Template, ...]:
@@ -197,12 +200,15 @@ def render(template: Template, facts: Facts, point_order: list[int]) -> list[Var
     candidate selling points (in a slot, or as an extra sentence), longest first is up to the
     caller. `point_order` lists the selling points it may use, best first."""
     out: dict[str, Variant] = {}
-    for form in template.forms:
+    for f, form in enumerate(template.forms):
         fields = {f for _, f, _, _ in string.Formatter().parse(form) if f}
         wants_point = bool(fields & {"sp", "sp_l", "SP"})
         said = {SLOT_DIMENSIONS[f] for f in fields if f in SLOT_DIMENSIONS}
         for level in facts.levels:
             slots = {**facts.slots, **level}
+            np_said = set(level[SAYS].split(",")) - {""} if fields & NP_SLOTS else set()
+            if said & np_said:
+                continue  # "a pair of blue jeans in blue": a plainer noun phrase will do
             if "season" in slots:
                 slots["season_cap"] = slots["season"][:1].upper() + slots["season"][1:]
             if not fields <= (set(slots) | {"sp", "sp_l", "SP"}):
@@ -215,13 +221,14 @@ def render(template: Template, facts: Facts, point_order: list[int]) -> list[Var
                 elif wants_point:
                     continue
                 text = form.format(**slots)
-                out.setdefault(text, Variant(text, template.key, i))
+                out.setdefault(text, Variant(text, template.key, i, (f, i, False)))
                 if i is None:
-                    extras = [j for j in point_order if not said & set(facts.points[j].dimensions)]
+                    extras = [j for j in point_order if not (said | np_said) & set(facts.points[j].dimensions)]
                     for j in extras[:3]:
                         extra = _sentence(facts.points[j], facts.language)
                         both = f"{extra} {text}" if template.extra_first else f"{text} {extra}"
-                        out.setdefault(both.replace("。 ", "。"), Variant(both.replace("。 ", "。"), template.key, j))
+                        both = both.replace("。 ", "。")
+                        out.setdefault(both, Variant(both, template.key, j, (f, j, True)))
     return list(out.values())
 
 

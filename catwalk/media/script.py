@@ -245,16 +245,17 @@ def _choose(f: Facts, candidates: list[tuple[str, phrasebank.Template]], angle: 
     for a, template in candidates:
         if strict and (a, template.key) in said.templates:
             continue
-        fitting = []
+        fitting: dict[tuple[int, int | None, bool], tuple[str, float, phrasebank.Variant]] = {}
         for v in phrasebank.render(template, f, phrasebank.point_order(f, angle, said.points)):
             took = estimate_seconds(v.text, f.language)
             if took > max_s or v.text in said.texts:
                 continue
             if strict and _opening(v.text, f.language) in said.openings:
                 continue
-            fitting.append((a, took, v))
+            if v.shape not in fitting or took > fitting[v.shape][1]:
+                fitting[v.shape] = (a, took, v)  # a sentence with the richest noun phrase that fits
         if fitting:
-            pool += fitting
+            pool += fitting.values()
             usable += 1
             if usable == TEMPLATE_POOL:
                 break
