@@ -8,6 +8,7 @@ unless has_pockets is true, no material unless a confident material tag names on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from catwalk.library.dictionary import BY_NAME
@@ -155,6 +156,31 @@ def _common(profile: tags_pb2.ProductProfile, zh: bool) -> dict[str, str]:
     if True in _sure(profile, "hooded"):
         slots["hood"] = "连帽" if zh else "hood"
     return {k: v for k, v in slots.items() if v}
+
+
+WATCHED = ("category", "material", "colour_family", "season")
+
+
+def unsupported(profile: tags_pb2.ProductProfile, text: str, language: str) -> str:
+    """The first word of `text` naming a garment, material, colour or season the profile does
+    not have, or pockets it does not have; "" when the text claims nothing of the kind."""
+    known = {(d, str(v)) for d in WATCHED for v in _sure(profile, d)}
+    category = profile.category or _first(profile, "category")
+    known.add(("category", category))
+    known |= {("colour_family", c.family) for c in profile.colours} | {("colour_family", c.name)
+                                                                       for c in profile.colours}
+    zh_noun, _, en_noun, _ = NOUNS.get(category, ("", "", "", False))
+    own = zh_noun if language == "zh" else en_noun
+    lowered = text.lower()
+    words = [(d, v.value, v.zh if language == "zh" else v.en.lower()) for d in WATCHED for v in BY_NAME[d].values]
+    if True not in _sure(profile, "has_pockets"):
+        words += [("has_pockets", "True", w) for w in (("口袋", "兜") if language == "zh" else ("pocket",))]
+    for dimension, value, word in words:
+        if (dimension, value) in known or not word or (own and word in own):
+            continue
+        if word in lowered if language == "zh" else re.search(rf"\b{re.escape(word)}", lowered):
+            return word
+    return ""
 
 
 def _points(profile: tags_pb2.ProductProfile, language: str) -> tuple[Point, ...]:

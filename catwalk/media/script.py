@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from catwalk.media import phrasebank
-from catwalk.media.copy_facts import Facts, facts, has_anything
+from catwalk.media.copy_facts import Facts, facts, has_anything, unsupported
 from catwalk.v1 import tags_pb2
 
 LANGUAGES = ("en", "zh")
@@ -164,7 +164,7 @@ def write_script(profile: tags_pb2.ProductProfile, shots: Sequence[PlannedShotLi
     if copywriter is not None and plan:
         try:
             texts = copywriter.write(CopyBrief(language, f.describe(), plan, rate))
-            check_lines(texts, plan, language)
+            check_lines(texts, plan, language, profile)
             lines = [ScriptLine(b.shot_index, t.strip(), round(starts[b.shot_index] + LEAD_IN_S, 3),
                                 estimate_seconds(t, language)) for b, t in zip(plan, texts, strict=True)]
             return Script(language, lines, "llm", rate)
@@ -173,9 +173,12 @@ def write_script(profile: tags_pb2.ProductProfile, shots: Sequence[PlannedShotLi
     return Script(language, _phrase_bank(f, plan, starts, seed), "phrase_bank", rate, reason)
 
 
-def check_lines(texts: object, plan: Sequence[ShotBudget], language: str) -> None:
+def check_lines(texts: object, plan: Sequence[ShotBudget], language: str,
+                profile: tags_pb2.ProductProfile | None = None) -> None:
     """A copywriter's lines are usable: one string per shot, each fits its budget, none
-    repeated, in the language's script. Raises CopyFailed naming the first problem."""
+    repeated, in the language's script, and (given the profile) none speaks of a garment,
+    material, colour, season or pockets the profile lacks. Raises CopyFailed naming the first
+    problem."""
     if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
         raise CopyFailed("the answer is not a list of strings")
     if len(texts) != len(plan):
@@ -194,6 +197,9 @@ def check_lines(texts: object, plan: Sequence[ShotBudget], language: str) -> Non
             raise CopyFailed(f"the line for shot {b.shot_index} is not Chinese: {text!r}")
         if language == "en" and (cjk or not latin):
             raise CopyFailed(f"the line for shot {b.shot_index} is not English: {text!r}")
+        invented = unsupported(profile, text, language) if profile is not None else ""
+        if invented:
+            raise CopyFailed(f"the line for shot {b.shot_index} speaks of {invented!r}, which the profile does not say")
         took = estimate_seconds(text, language)
         if took > b.max_s:
             raise CopyFailed(f"the line for shot {b.shot_index} takes {took:.1f} s, the shot allows {b.max_s:.1f} s")

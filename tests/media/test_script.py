@@ -329,6 +329,7 @@ def test_llm_lines_are_used_when_they_pass(copy_server: _Copy, trench: t.Product
     (json.dumps(GOOD[:5]), "asked for 8 lines, got 5"),
     (json.dumps([*GOOD[:7], GOOD[0]]), "repeats"),
     (json.dumps([*GOOD[:7], "点击链接购买"]), "not English"),
+    (json.dumps([*GOOD[:7], "Cashmere soft. Tap to shop."]), "'cashmere'"),  # invented material
 ])
 def test_llm_bad_lines_fall_back_with_a_reason(copy_server: _Copy, trench: t.ProductProfile, reply: str,
                                                why: str) -> None:
@@ -358,3 +359,15 @@ def test_copy_settings_from_env() -> None:
         with pytest.raises(CopySettingsError) as e:
             CopySettings.from_env(env)
         assert e.value.field == field
+
+
+def test_llm_pockets_for_a_dress_without_falls_back(copy_server: _Copy, dress: t.ProductProfile) -> None:
+    lines = ["来看这条红色连衣裙。", "纯色设计，简约百搭。", "走起来很轻盈。", "转身看背面。", "两侧口袋很实用。",
+             "中长款，优雅大方。", "夏天穿正好。", "点击链接购买。"]
+    copy_server.reply = json.dumps(lines)
+    script = write_script(dress, _shots(), "zh", 0, copywriter=_writer(copy_server))
+    assert script.source == "phrase_bank" and "'口袋'" in script.fallback_reason
+    lines[4] = "两侧的细节很实用。"
+    copy_server.reply = json.dumps(lines)
+    script = write_script(dress, _shots(), "zh", 0, copywriter=_writer(copy_server))
+    assert script.source == "llm" and [x.text for x in script.lines] == lines
