@@ -7,6 +7,7 @@ import typer
 from catwalk.cli import (
     keys_commands,
     models_commands,
+    music_commands,
     products_commands,
     rules_commands,
     stack_commands,
@@ -28,6 +29,7 @@ app.add_typer(studio_commands.app, name="studio")
 app.add_typer(templates_commands.app, name="templates")
 app.add_typer(rules_commands.app, name="rules")
 app.add_typer(products_commands.app, name="products")
+app.add_typer(music_commands.app, name="music")
 app.add_typer(keys_commands.app, name="keys")
 
 

@@ -4,6 +4,7 @@ video keeps its total length and no shot gets shorter than a minimum."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def _check_times(values: Sequence[float], field: str) -> list[float]:
     times = [float(v) for v in values]
     if not all(math.isfinite(t) for t in times):
         raise CutError(field, "every time must be a finite number")
-    if any(b <= a for a, b in zip(times, times[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(times)):
         raise CutError(field, "times must be strictly increasing")
     return times
 

@@ -120,18 +120,25 @@ def up(settings: StackSettings, report: Report = lambda _: None) -> dict[str, An
 
 
 def _seed_if_empty(settings: StackSettings, stack: dict[str, Any], report: Report) -> None:
-    """A fresh library gets the studio's starter templates, so the first job has templates."""
+    """A fresh library gets the studio's starter templates, so the first job has templates,
+    and an empty music library its generated tracks, so the first video has music."""
     from catwalk.library.db import session
     from catwalk.library.seed import seed_library
     from catwalk.library.templates import count_templates
+    from catwalk.media.music.library import count_tracks, seed_music
 
     dsn = stack["components"]["postgres"]["endpoint"]
+    s3 = s3_client(stack["components"]["s3"]["endpoint"], settings.s3_access_key, settings.s3_secret_key)
+    if count_tracks(dsn) == 0:
+        started = time.monotonic()
+        report("music: empty, generating the starter tracks (CATWALK_SEED=0 skips)")
+        added = seed_music(dsn, s3, report=lambda line: report(f"music: {line}"))
+        report(f"music: {added} starter tracks in {time.monotonic() - started:.0f}s")
     with session(dsn) as s:
         if count_templates(s) > 0:
             return
     started = time.monotonic()
     report("library: empty, rendering the starter templates (CATWALK_SEED=0 skips)")
-    s3 = s3_client(stack["components"]["s3"]["endpoint"], settings.s3_access_key, settings.s3_secret_key)
     added = seed_library(dsn, s3, report=lambda line: report(f"library: {line}"))
     report(f"library: {added} starter templates in {time.monotonic() - started:.0f}s")
 
