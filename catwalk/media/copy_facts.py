@@ -114,10 +114,10 @@ def _colour(profile: tags_pb2.ProductProfile) -> tuple[str, str]:
     return "", ""
 
 
-def has_anything(profile: tags_pb2.ProductProfile) -> bool:
-    """Something to say: a category or at least one selling point."""
+def has_anything(profile: tags_pb2.ProductProfile, language: str) -> bool:
+    """Something to say: a category, or at least one selling point in the language."""
     return bool(profile.category or _first(profile, "category")
-                or any(p.zh or p.en for p in profile.selling_points))
+                or any(p.zh if language == "zh" else p.en for p in profile.selling_points))
 
 
 def facts(profile: tags_pb2.ProductProfile, language: str) -> Facts:

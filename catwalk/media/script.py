@@ -156,8 +156,8 @@ def write_script(profile: tags_pb2.ProductProfile, shots: Sequence[PlannedShotLi
                  copywriter: Copywriter | None = None) -> Script:
     language = resolve_language(profile, language)
     plan, starts = budgets(shots)
-    if not has_anything(profile):
-        raise ScriptError("profile", "nothing to say: the profile has no category and no selling points")
+    if not has_anything(profile, language):
+        raise ScriptError("profile", f"nothing to say: the profile has no category and no {language} selling points")
     f = facts(profile, language)
     rate = SPEAKING_RATE[language]
     reason = ""

@@ -231,12 +231,16 @@ def test_short_shots_are_skipped_and_tight_shots_shortened(trench: t.ProductProf
 
 
 def test_bad_input_names_the_field(trench: t.ProductProfile) -> None:
+    zh_points_only = _profile("", {}, [("百搭单品，衣橱必备", "", [])])
+    del zh_points_only.tags["category"]
+    assert write_script(zh_points_only, _shots(), "zh", 0).lines  # in zh it has something to say
     cases = [((trench, [], "en"), "shots"),
              ((trench, _shots([("full_body", 5.0)] * 3 + [("turn", 0.0)]), "en"), "shots[3].duration_s"),
              ((trench, _shots([("full_body", float("nan"))]), "en"), "shots[0].duration_s"),
              ((trench, _shots([("full_body", -2.0)]), "en"), "shots[0].duration_s"),
              ((trench, _shots(), "fr"), "language"),
-             ((t.ProductProfile(language="en"), _shots(), "en"), "profile")]
+             ((t.ProductProfile(language="en"), _shots(), "en"), "profile"),
+             ((zh_points_only, _shots(), "en"), "profile")]
     for (profile, shots, language), field in cases:
         with pytest.raises(ScriptError) as e:
             write_script(profile, shots, language, 0)
