@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = narration(args.seconds, work)
         print(f"music bed and {len(lines)} narration lines (Piper en-joe) in {time.perf_counter() - started:.1f}s")
         out = work / "video.mp4"
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result = assemble(shots, lines, music, AssemblyOptions(aspect=args.aspect, short_side=args.short_side,
                                                                 preset=args.preset), out)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -114,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{result.fps:g} fps, preset {args.preset}) in {result.wall_s:.2f}s: "
               f"{result.frames / result.wall_s:.1f} frames/s")
         print(f"stages: {stages}")
-        print(f"peak RSS {rss:.0f} MB; output {result.size_bytes / 1e6:.2f} MB "
+        print(f"peak RSS {rss:.0f} MB ({rss_before:.0f} MB before assembly, Piper included); "
+              f"output {result.size_bytes / 1e6:.2f} MB "
               f"({result.size_bytes * 8 / result.duration_s / 1e6:.2f} Mb/s); "
               f"loudness {result.loudness_lufs:.2f} LUFS, true peak {result.true_peak_dbtp:.2f} dBTP; "
               f"{len(result.subtitles)} subtitle cues")

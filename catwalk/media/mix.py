@@ -76,35 +76,36 @@ def integrated_loudness(audio: np.ndarray, sr: int) -> float:
     return float(pyloudnorm.Meter(sr).integrated_loudness(a))
 
 
-def _oversampled_peaks(audio: np.ndarray) -> np.ndarray:
-    """Per original sample, the largest magnitude of the 4× oversampled signal around it
-    (all channels)."""
-    a = np.asarray(audio, dtype=np.float64)
-    a = a[:, None] if a.ndim == 1 else a
-    up = np.abs(resample_poly(a, OVERSAMPLE, 1, axis=0)).max(axis=1)
-    n = len(a)
-    up = np.pad(up[: n * OVERSAMPLE], (0, max(0, n * OVERSAMPLE - len(up))))
-    per_sample = up.reshape(n, OVERSAMPLE).max(axis=1)
+def _oversampled_peaks(audio: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+    """Per original sample, the largest magnitude of the 4× oversampled signal from it to
+    the next sample (all channels); worked through in blocks so memory stays small."""
+    a = np.asarray(audio, dtype=np.float32)
+    a = a[None] if a.ndim == 1 else a.T  # [channels, n]: whole rows are fast to reduce over
+    n, pad = a.shape[1], 32  # pad: more than the interpolation filter's reach, in input samples
+    out = np.empty(n)
+    for start in range(0, n, block):
+        end = min(n, start + block)
+        lo, hi = max(0, start - pad), min(n, end + pad)
+        up = np.abs(resample_poly(a[:, lo:hi], OVERSAMPLE, 1, axis=1))
+        up = np.maximum.reduce(list(up))[(start - lo) * OVERSAMPLE:(end - lo) * OVERSAMPLE]
+        phases = up.reshape(end - start, OVERSAMPLE)
+        out[start:end] = np.maximum.reduce([phases[:, k] for k in range(OVERSAMPLE)])
     # an inter-sample peak between n and n+1 belongs to both
-    return np.maximum(per_sample, np.concatenate([[0.0], per_sample[:-1]]))
+    return np.maximum(out, np.concatenate([[0.0], out[:-1]]))
+
+
+def _db(peak: float) -> float:
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 def true_peak_dbtp(audio: np.ndarray, sr: int) -> float:
     """True peak in dBTP from 4× oversampling (BS.1770 annex 2)."""
-    if not len(audio):
-        return -math.inf
-    up = resample_poly(np.asarray(audio, dtype=np.float64), OVERSAMPLE, 1, axis=0)
-    peak = float(np.abs(up).max())
-    return 20 * math.log10(peak) if peak > 0 else -math.inf
+    return _db(float(_oversampled_peaks(audio).max())) if len(audio) else -math.inf
 
 
-def limit_true_peak(audio: np.ndarray, sr: int, ceiling_dbtp: float = -1.0, lookahead_s: float = 0.005,
-                    release_s: float = 0.05) -> np.ndarray:
-    """Look-ahead limiter: gain from the oversampled peak, reached `lookahead_s` before each
-    peak, released over `release_s`; the result's true peak is at most the ceiling."""
-    a = np.asarray(audio, dtype=np.float64)
-    if not len(a):
-        return a
+def _limit(a: np.ndarray, sr: int, ceiling_dbtp: float, lookahead_s: float, release_s: float
+           ) -> tuple[np.ndarray, float]:
+    """The limited audio and its true peak."""
     ceiling = 10 ** ((ceiling_dbtp - 0.1) / 20)  # a little margin for the reconstruction between gain steps
     needed = np.minimum(1.0, ceiling / np.maximum(_oversampled_peaks(a), 1e-12))
     look = max(1, int(lookahead_s * sr))
@@ -114,28 +115,38 @@ def limit_true_peak(audio: np.ndarray, sr: int, ceiling_dbtp: float = -1.0, look
     smooth = uniform_filter1d(held, size=look + 1, mode="nearest")
     gain = np.minimum(smooth, _one_pole(smooth, release_s, sr))
     out = a * (gain[:, None] if a.ndim == 2 else gain)
-    over = true_peak_dbtp(out, sr) - ceiling_dbtp
-    if over > 0:  # the final trim: rarely more than a few hundredths of a dB
-        out *= 10 ** (-(over + 0.01) / 20)
-    return out
+    peak = true_peak_dbtp(out, sr)
+    if peak > ceiling_dbtp:  # the final trim: rarely more than a few hundredths of a dB
+        out *= 10 ** (-(peak - ceiling_dbtp + 0.01) / 20)
+        peak = true_peak_dbtp(out, sr)
+    return out, peak
 
 
-def master(mix: np.ndarray, sr: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0
-           ) -> tuple[np.ndarray, float, float]:
-    """Normalise to `target_lufs`, then limit to `ceiling_dbtp`; once more if the limiter
-    pulled the loudness more than 0.5 LU under the target. (audio, loudness, true peak)."""
+def limit_true_peak(audio: np.ndarray, sr: int, ceiling_dbtp: float = -1.0, lookahead_s: float = 0.005,
+                    release_s: float = 0.05) -> np.ndarray:
+    """Look-ahead limiter: gain from the oversampled peak, reached `lookahead_s` before each
+    peak, released over `release_s`; the result's true peak is at most the ceiling."""
+    a = np.asarray(audio, dtype=np.float64)
+    return _limit(a, sr, ceiling_dbtp, lookahead_s, release_s)[0] if len(a) else a
+
+
+def master(mix: np.ndarray, sr: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0,
+           passes: int = 3) -> tuple[np.ndarray, float, float]:
+    """Normalise to `target_lufs`, then limit to `ceiling_dbtp`; again, with the shortfall
+    added, while the limiter pulls the loudness more than 0.5 LU under the target (at most
+    `passes` in all). (audio float32, loudness, true peak)."""
     a = np.asarray(mix, dtype=np.float64)
     loudness = integrated_loudness(a, sr)
     if not math.isfinite(loudness):  # silence: nothing to normalise
         return a.astype(np.float32), loudness, true_peak_dbtp(a, sr)
     gain_db = target_lufs - loudness
-    out = limit_true_peak(a * 10 ** (gain_db / 20), sr, ceiling_dbtp)
-    loudness = integrated_loudness(out, sr)
-    if loudness < target_lufs - 0.5:
-        gain_db += target_lufs - loudness
-        out = limit_true_peak(a * 10 ** (gain_db / 20), sr, ceiling_dbtp)
+    for _ in range(passes):
+        out, peak = _limit(a * 10 ** (gain_db / 20), sr, ceiling_dbtp, 0.005, 0.05)
         loudness = integrated_loudness(out, sr)
-    return out.astype(np.float32), loudness, true_peak_dbtp(out, sr)
+        if loudness >= target_lufs - 0.5:
+            break
+        gain_db += target_lufs - loudness
+    return out.astype(np.float32), loudness, peak
 
 
 def resample(audio: np.ndarray, sr: int, to: int = OUTPUT_RATE) -> np.ndarray:
