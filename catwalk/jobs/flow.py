@@ -68,7 +68,7 @@ class _Flow:
 
 
 def _sleeve(profile: tags_pb2.ProductProfile) -> str:
-    tag = profile.tags.get("sleeve")
+    tag = profile.tags.get("sleeve_length")
     return tag.value.text if tag is not None and tag.value.WhichOneof("kind") == "text" else ""
 
 
@@ -104,8 +104,7 @@ def run_flow(job_id: str, request: vj.CreateVideoJobRequest, env: FlowEnv, progr
         return {"report_key": run.store.put_json(REPORT_NAME, report), "report": report}
 
     published = flow.step("publish", publish)
-    report = published["report"]
-    report["steps"]["publish"] = flow.timings["publish"]
+    report = {**published["report"], "steps": dict(flow.timings)}  # this run's: resumed steps say so
     return FlowResult(video["video_key"], published["report_key"], report, float(video.get("duration_s", 0.0)))
 
 

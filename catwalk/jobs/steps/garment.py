@@ -77,11 +77,15 @@ def product_garment(run: StepRun, triton: TritonSession, photo: PhotoRef, number
 
 
 def target_parts(silhouette: Silhouette, sleeve: str) -> list[int]:
-    """The template's parse classes the garment should cover: a top the torso (and the arms
-    when its sleeves are long), outerwear the torso and arms, a dress the torso and the lower
-    garment, trousers the lower garment and legs, a skirt the lower garment."""
+    """The template's parse classes the garment should cover: a top the torso and as much of
+    the arms as its sleeve_length says (unknown: the upper arms), outerwear the torso and arms,
+    a dress the torso and the lower garment, trousers the lower garment and legs, a skirt the
+    lower garment. (On the starter library a red t-shirt's mean IoU is 0.63..0.72 against the
+    torso alone and 0.83..0.89 against torso and upper arms.)"""
     if silhouette == Silhouette.TOP:
-        return [Part.UPPER_GARMENT, *(_ARMS if sleeve == "long" else [])]
+        if sleeve == "sleeveless":
+            return [Part.UPPER_GARMENT]
+        return [Part.UPPER_GARMENT, *(_ARMS if sleeve in ("long", "three_quarter") else _ARMS[:2])]
     if silhouette == Silhouette.OUTERWEAR:
         return [Part.UPPER_GARMENT, *_ARMS]
     if silhouette == Silhouette.DRESS:

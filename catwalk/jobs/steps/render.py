@@ -127,7 +127,7 @@ def _dress(run: StepRun, triton: TritonSession, clip: _Clip, garment: ProductGar
             "FRAMES": frames[None], "PARSE": clip.parse[start:stop][None],
             "KEYPOINTS": clip.keypoints[start:stop][None], "GARMENT_PHOTO": garment.rgb[None],
         }, {"DRESSED": ((1, t, h, w, 3), np.uint8), "GARMENT_MASKS": ((1, t, h, w), np.uint8),
-            "GARMENT_TRACKS": ((1, t, 14, 3), np.float32)}, run.env.triton_deadline_s)
+            "GARMENT_TRACKS": ((1, t, 14, 3), np.float32)}, run.env.triton_deadline_s, run.cancelled)
         pace.add(t, time.perf_counter() - began)
         run.report(pace.done / pace.total, pace.eta(),
                    f"{label}: frames {stop}/{n} ({pace.done / max(pace.seconds, 1e-9):.1f} frames/s)")

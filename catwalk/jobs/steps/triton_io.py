@@ -8,7 +8,7 @@ import atexit
 import contextlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +17,12 @@ import tritonclient.grpc as grpcclient
 import tritonclient.utils.shared_memory as shm
 from tritonclient.utils import InferenceServerException, np_to_triton_dtype
 
-from catwalk.jobs.steps.context import FlowFailed, failed
+from catwalk.jobs.steps.context import FlowCancelled, FlowFailed, failed
 
 if TYPE_CHECKING:
     from catwalk.jobs.flow_env import FlowEnv
 
+POLL_S = 0.1  # how often a running request checks for cancellation
 _SESSIONS: dict[int, TritonSession] = {}
 _LOCK = threading.Lock()
 
@@ -67,9 +68,11 @@ class TritonSession:
             shm.destroy_shared_memory_region(region.handle)
 
     def infer(self, step: str, model: str, inputs: Mapping[str, np.ndarray],
-              outputs: Mapping[str, tuple[tuple[int, ...], type]], timeout_s: float) -> dict[str, np.ndarray]:
+              outputs: Mapping[str, tuple[tuple[int, ...], type]], timeout_s: float,
+              cancelled: Callable[[], bool] = lambda: False) -> dict[str, np.ndarray]:
         """One request; outputs (shape, dtype) are known ahead, so they land in shared memory too.
-        Arrays returned are copies (the regions are reused by the next chunk)."""
+        Arrays returned are copies (the regions are reused by the next chunk). `cancelled` is
+        polled while Triton works: a cancelled job stops waiting at once (FlowCancelled)."""
         with self.lock:
             try:
                 request = []
@@ -88,11 +91,33 @@ class TritonSession:
                     out.set_shared_memory(region.name, nbytes)
                     wanted.append(out)
                     places[name] = (region, shape, dtype)
-                self.client.infer(model, request, outputs=wanted, client_timeout=timeout_s)
+                self._wait(model, request, wanted, timeout_s, cancelled)
                 return {name: np.array(shm.get_contents_as_numpy(region.handle, dtype, shape))
                         for name, (region, shape, dtype) in places.items()}
             except InferenceServerException as exc:
                 raise _failure(step, model, exc) from None
+
+    def _wait(self, model: str, request: list[grpcclient.InferInput], wanted: list[grpcclient.InferRequestedOutput],
+              timeout_s: float, cancelled: Callable[[], bool]) -> None:
+        done = threading.Event()
+        errors: list[InferenceServerException] = []
+
+        def finished(result: object, error: InferenceServerException | None) -> None:
+            if error is not None:
+                errors.append(error)
+            done.set()
+
+        call = self.client.async_infer(model, request, finished, outputs=wanted, client_timeout=timeout_s)
+        while not done.wait(POLL_S):
+            if cancelled():
+                call.cancel()
+                # Triton may still be writing the outputs: these regions are not reused
+                for region in list(self.regions.values()):
+                    with contextlib.suppress(InferenceServerException):
+                        self._drop(region)
+                raise FlowCancelled(f"cancelled while {model} was working")
+        if errors:
+            raise errors[0]
 
     def close(self) -> None:
         with self.lock:
