@@ -4,12 +4,14 @@ callbacks (short backoff), and tenants with keys."""
 
 from __future__ import annotations
 
+import http.server
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
@@ -127,3 +129,36 @@ def new_tenant(dsn: str) -> Tenant:
 def tenant(jobs_dsn) -> Tenant:
     """A fresh tenant (no jobs yet) and its key."""
     return new_tenant(jobs_dsn)
+
+
+@dataclass
+class Receiver:
+    """A local endpoint answering the statuses in `answers` in turn (then 200)."""
+
+    answers: list[int] = field(default_factory=list)
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.received.append((dict(self.headers), body))
+            status = state.answers.pop(0) if state.answers else 200
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/catwalk"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield state
+    finally:
+        server.shutdown()

@@ -3,53 +3,15 @@ HTTP server, and retried with backoff until it answers 2xx."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-import pytest
 import sqlalchemy as sa
 
 from catwalk.jobs import callbacks, store
 from catwalk.library.db import session
 from catwalk.v1 import video_jobs_pb2 as pb
 from tests.jobs.test_api import request
-
-
-@dataclass
-class Receiver:
-    """A local endpoint answering the statuses in `answers` in turn (then 200)."""
-
-    answers: list[int] = field(default_factory=list)
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.received.append((dict(self.headers), body))
-            status = state.answers.pop(0) if state.answers else 200
-            self.send_response(status)
-            self.end_headers()
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/catwalk"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
 
 
 def wait_for(predicate, timeout_s: float = 30.0) -> None:
