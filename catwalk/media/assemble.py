@@ -73,6 +73,7 @@ class AssemblyOptions:
     language: str = "en"
     crf: int = 21
     preset: str = "veryfast"
+    encode_thread: bool = True  # encode while the next frames are composed
 
 
 @dataclass
@@ -173,15 +174,26 @@ class _Encoder:
         self.audio = np.ascontiguousarray(audio.T.astype(np.float32))  # planar [2, n]
         self.audio_at = 0
         self.fps = fps
+        self.index = 0
         self.queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="assemble-encode", daemon=True)
-        self.thread.start()
+        if options.encode_thread:
+            self.thread.start()
 
     def put(self, frame: np.ndarray) -> None:
+        if not self.thread.is_alive() and self.error is None:
+            self._encode(frame)  # encoding in the caller's thread
+            return
         if self.error:
             raise self.error
         self.queue.put(frame)
+
+    def _encode(self, rgb: np.ndarray) -> None:
+        self.container.mux(self.video.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        self.index += 1
+        if self.index % max(1, round(self.fps)) == 0:  # interleave about a second at a time
+            self._audio_until(self.index / self.fps + 1)
 
     def _audio_until(self, seconds: float) -> None:
         end = self.audio.shape[1] if math.isinf(seconds) else min(self.audio.shape[1], round(seconds * AUDIO_RATE))
@@ -195,21 +207,17 @@ class _Encoder:
 
     def _run(self) -> None:
         try:
-            index = 0
             while (rgb := self.queue.get()) is not None:
-                frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-                self.container.mux(self.video.encode(frame))
-                index += 1
-                if index % max(1, round(self.fps)) == 0:  # interleave about a second at a time
-                    self._audio_until(index / self.fps + 1)
+                self._encode(rgb)
         except BaseException as e:  # handed to the caller's thread
             self.error = e
             while self.queue.get() is not None:  # let the producer finish
                 pass
 
     def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
         if self.error:
             raise self.error
         self.container.mux(self.video.encode())

@@ -89,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short-side", type=int, default=720)
     parser.add_argument("--aspect", default="9:16")
     parser.add_argument("--preset", default="veryfast")
+    parser.add_argument("--one-thread", action="store_true", help="encode in the composing thread")
     parser.add_argument("--workdir", type=Path, default=Path(".catwalk/cache/media-bench"))
     args = parser.parse_args(argv)
+    threads = "one thread" if args.one_thread else "encoder thread"
 
     started = time.perf_counter()
     clips = source_clips(args.workdir)
@@ -108,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         out = work / "video.mp4"
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result = assemble(shots, lines, music, AssemblyOptions(aspect=args.aspect, short_side=args.short_side,
-                                                                preset=args.preset), out)
+                                                                preset=args.preset,
+                                                                encode_thread=not args.one_thread), out)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.stage_s.items())
         print(f"assembled {result.width}x{result.height} {result.duration_s:.2f}s ({result.frames} frames at "
-              f"{result.fps:g} fps, preset {args.preset}) in {result.wall_s:.2f}s: "
+              f"{result.fps:g} fps, preset {args.preset}, {threads}) in {result.wall_s:.2f}s: "
               f"{result.frames / result.wall_s:.1f} frames/s")
         print(f"stages: {stages}")
         print(f"peak RSS {rss:.0f} MB ({rss_before:.0f} MB before assembly, Piper included); "
