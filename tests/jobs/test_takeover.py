@@ -31,3 +31,32 @@ def test_a_dead_workers_task_is_taken_over(jobs, tenant, jobs_dsn, callback_work
                                    {"id": taken}).one()
     assert status == "succeeded" and worker != dead
     assert b'"step": "render"' in receiver.received[0][1] or b'"step":"render"' in receiver.received[0][1]
+
+
+def test_sigterm_stops_a_worker_gracefully(stack, jobs_dsn, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.jobs.conftest import REPO, _environment
+
+    def registered() -> int:
+        with session(jobs_dsn) as s:
+            return int(s.execute(sa.text("SELECT count(*) FROM procrastinate_workers "
+                                         "WHERE last_heartbeat > now() - interval '5 seconds'")).scalar_one())
+
+    before = registered()
+    log = tmp_path / "worker.log"
+    with open(log, "ab") as out:
+        worker = subprocess.Popen([sys.executable, "-m", "services.video_jobs.worker"], cwd=REPO,
+                                  env=_environment(stack, jobs_dsn, CATWALK_WORKER_QUEUES="callbacks"),
+                                  stdout=out, stderr=subprocess.STDOUT)
+    wait_for(lambda: registered() == before + 1)
+    started = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(15) == 0, log.read_text()
+    assert time.monotonic() - started < 10
+    assert registered() == before  # it unregistered itself
+    lines = log.read_text()
+    assert '"event": "worker stopped"' in lines and '"service": "video_jobs_worker"' in lines
