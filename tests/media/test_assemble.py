@@ -162,6 +162,14 @@ def test_crossfade_blends_both_shots_around_the_cut(made: tuple[AssemblyResult, 
     assert all(b >= a - 0.03 for a, b in pairwise(fade))  # a ramp, not a jump
 
 
+def test_hard_cuts_switch_on_the_frame(media: dict[str, Path]) -> None:
+    out = media["dir"] / "hard.mp4"
+    assemble(_shots(media), [], None, AssemblyOptions(short_side=180, crossfade_s=0, subtitles=False), out)
+    shares = [_colour_share(f) for f in read_frames(out)]
+    assert len(shares) == 100
+    assert max(shares[:50]) < 0.1 and min(shares[50:]) > 0.9
+
+
 def test_progress_is_monotonic_and_reaches_100(made: tuple[AssemblyResult, list]) -> None:
     _, events = made
     percents = [p for _, p, _ in events]
