@@ -152,13 +152,14 @@ def test_a_bad_import_names_the_field_and_leaves_no_row_and_no_object(dsn, s3, c
 
     if case == "name" and not any(t.name == "taken" for t in list_tracks(dsn)):
         import_track(dsn, s3, _valid(), "taken", "street")
-    data = {
+    bad = {
         "text": b"these are not the sounds you are looking for" * 100,
         "empty": b"",
         "short": wav_bytes(np.zeros((5 * 8000, 1)) + 0.1, 8000),
         "long": wav_bytes(np.full((16 * 60 * 8000, 1), 0.1), 8000),
         "silent": wav_bytes(np.zeros((12 * 8000, 2)), 8000),
-    }.get(case) or _valid()
+    }
+    data = bad[case] if case in bad else _valid()
     name = {"name": "taken", "blank name": "  "}.get(case, f"bad {case}")
     style = "disco" if case == "style" else "street"
     rows, objects = len(list_tracks(dsn)), music_objects(s3)
