@@ -16,6 +16,7 @@ from catwalk.cli.stack_commands import settings
 from catwalk.media.music.generate import STYLES, StyleError, generate_track, pick_tempo
 from catwalk.media.music.library import MusicError, TrackRecord, import_track, list_tracks
 from catwalk.stack.s3 import s3_client
+from catwalk.stack.settings import REPO_ROOT
 from catwalk.stack.stack import read_stack
 
 app = typer.Typer(help="The music library: tracks by style with their beat grid.", no_args_is_help=True)
@@ -51,6 +52,8 @@ def import_command(
 ) -> None:
     """Measure a track's tempo, beats and loudness and add it to the library."""
     dsn, s3 = _backends()
+    # librosa's numba JIT takes 20-30 s cold: keep its cache where scripts/test keeps it.
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO_ROOT / ".catwalk" / "cache" / "numba"))
     step(f"analysing {file} (tempo, beats, downbeats, loudness)")
     try:
         track = import_track(dsn, s3, file.read_bytes(), name or file.stem, style, attribution)
