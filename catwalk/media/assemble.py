@@ -270,6 +270,8 @@ def assemble(shots: Sequence[ShotInput], narration: Sequence[NarrationInput], mu
     t0 = time.monotonic()
     audio, loudness, peak = mix.master(mix.mix_tracks(duration, voices, bed), AUDIO_RATE)
     stages["mixing"] = time.monotonic() - t0
+    if cancelled and cancelled():
+        raise AssemblyCancelled("assembly cancelled")
     cues = cues_from_words([(n.start_s, n.words) for n in narration], options.language) if options.subtitles else []
     renderer = SubtitleRenderer(width, height, options.language)
     report("rendering", 5, f"{total} frames", force=True)

@@ -132,20 +132,25 @@ def limit_true_peak(audio: np.ndarray, sr: int, ceiling_dbtp: float = -1.0, look
 
 def master(mix: np.ndarray, sr: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0,
            passes: int = 3) -> tuple[np.ndarray, float, float]:
-    """Normalise to `target_lufs`, then limit to `ceiling_dbtp`; again, with the shortfall
-    added, while the limiter pulls the loudness more than 0.5 LU under the target (at most
-    `passes` in all). (audio float32, loudness, true peak)."""
+    """Normalise to `target_lufs`, then limit to `ceiling_dbtp`; again with more gain (the
+    shortfall, then a secant step) while the limiter leaves the loudness more than 0.5 LU
+    under the target, at most `passes` in all. (audio float32, loudness, true peak)."""
     a = np.asarray(mix, dtype=np.float64)
     loudness = integrated_loudness(a, sr)
     if not math.isfinite(loudness):  # silence: nothing to normalise
         return a.astype(np.float32), loudness, true_peak_dbtp(a, sr)
     gain_db = target_lufs - loudness
+    slope = 1.0  # LU gained per dB of gain before the limiter: under 1 where it limits
+    tried: tuple[float, float] | None = None
     for _ in range(passes):
         out, peak = _limit(a * 10 ** (gain_db / 20), sr, ceiling_dbtp, 0.005, 0.05)
         loudness = integrated_loudness(out, sr)
         if loudness >= target_lufs - 0.5:
             break
-        gain_db += target_lufs - loudness
+        if tried is not None and gain_db != tried[0]:  # the secant through the last two passes
+            slope = min(1.0, max(0.2, (loudness - tried[1]) / (gain_db - tried[0])))
+        tried = (gain_db, loudness)
+        gain_db += (target_lufs - loudness) / slope
     return out.astype(np.float32), loudness, peak
 
 

@@ -228,12 +228,12 @@ def test_cancel_leaves_no_file(media: dict[str, Path]) -> None:
 
     def cancelled() -> bool:
         checks.append(1)
-        return len(checks) > 1  # after the first second of video
+        return len(checks) > 2  # after mixing and the first second of video
 
     with pytest.raises(AssemblyCancelled):
         assemble(_shots(media), [], MusicInput(media["music"]), AssemblyOptions(short_side=180), out,
                  cancelled=cancelled)
-    assert len(checks) == 2
+    assert len(checks) == 3
     assert not any(out.parent.iterdir())
 
 
