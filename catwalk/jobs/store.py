@@ -222,8 +222,10 @@ def finish(s: Session, job_id: str, state: State, result: dict[str, Any] | None 
 
 
 def request_cancel(s: Session, tenant_id: str, job_id: str) -> JobRecord | None:
-    """A queued job is cancelled at once (its queue task too); a running one is asked to stop
-    (the worker reads `cancel_requested`). None: no such job for the tenant; JobFinished: final."""
+    """A queued job, or one waiting for a retry, is cancelled at once (its queue task too); a
+    running one is asked to stop (the worker reads `cancel_requested`). None: no such job for
+    the tenant; JobFinished: final. A job cancelled here after an attempt may have partial
+    outputs: the caller removes them."""
     row = s.execute(sa.select(video_jobs).where(video_jobs.c.id == job_id, video_jobs.c.tenant_id == tenant_id)
                     .with_for_update()).one_or_none()
     if row is None:
@@ -231,9 +233,11 @@ def request_cancel(s: Session, tenant_id: str, job_id: str) -> JobRecord | None:
     if row.state in FINAL_STATES:
         raise JobFinished(f"job {job_id} is already {row.state}")
     s.execute(sa.update(video_jobs).where(video_jobs.c.id == job_id).values(cancel_requested=True, updated_at=_NOW))
-    if row.state == "queued":
-        if row.queue_job_id is not None:  # a task already taken finds the job final and stops
-            s.execute(sa.text("SELECT procrastinate_cancel_job_v1(:id, false, false)"), {"id": row.queue_job_id})
+    # Its task not taken by a worker (queued, or running but waiting for a retry): cancelled
+    # now. A task already taken finds the job final, or reads cancel_requested, and stops.
+    waiting = row.queue_job_id is not None and s.execute(
+        sa.text("SELECT procrastinate_cancel_job_v1(:id, false, false)"), {"id": row.queue_job_id}).scalar()
+    if row.state == "queued" or waiting:
         finish(s, job_id, "cancelled")
     return get_job(s, tenant_id, job_id)
 

@@ -12,7 +12,11 @@ from typing import Any
 
 import grpc
 import sqlalchemy as sa
+import structlog
+import urllib3
 from minio import Minio
+from minio.deleteobjects import DeleteObject
+from minio.error import S3Error
 from sqlalchemy.orm import Session
 
 from catwalk.jobs import store, tenants
@@ -30,13 +34,14 @@ from services.common.errors import (
     Unavailable,
     invalid,
 )
-from services.video_jobs.convert import STATE_NAMES, video_job
+from services.video_jobs.convert import JOBS_BUCKET, STATE_NAMES, video_job
 from services.video_jobs.validate import check_request
 
 API_KEY = "x-api-key"
 DB_CAP_S = 10.0
 WATCH_POLL_S = 0.25
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+log = structlog.get_logger("catwalk.video_jobs")
 
 
 class VideoJobsServicer(video_jobs_pb2_grpc.VideoJobsServicer):
@@ -90,6 +95,8 @@ class VideoJobsServicer(video_jobs_pb2_grpc.VideoJobsServicer):
             raise FailedPrecondition(str(exc)) from None
         if record is None:
             raise NotFound(f"no job {job_id}")
+        if record.state == "cancelled" and record.attempts > 0:
+            self._remove_outputs(job_id)  # cancelled between attempts: no worker will clean up
         return self._job(record)
 
     def ListVideoJobs(self, request: pb.ListVideoJobsRequest, context: grpc.ServicerContext
@@ -135,7 +142,21 @@ class VideoJobsServicer(video_jobs_pb2_grpc.VideoJobsServicer):
         return record
 
     def _job(self, record: store.JobRecord) -> pb.VideoJob:
-        return video_job(record, self.s3, self.url_ttl_s)
+        try:
+            return video_job(record, self.s3, self.url_ttl_s)
+        except (S3Error, urllib3.exceptions.HTTPError) as exc:  # presigning asks S3 for the bucket's region
+            raise Unavailable(f"S3 is not answering: {exc}") from None
+
+    def _remove_outputs(self, job_id: str) -> None:
+        """The job's objects in catwalk-jobs (jobs/<id>/, where the flow writes)."""
+        try:
+            names = [o.object_name for o in self.s3.list_objects(JOBS_BUCKET, prefix=f"jobs/{job_id}/", recursive=True)
+                     if o.object_name]
+            failed = list(self.s3.remove_objects(JOBS_BUCKET, [DeleteObject(n) for n in names]))
+        except (S3Error, urllib3.exceptions.HTTPError) as exc:
+            failed = [exc]
+        if failed:  # the cancel stands; the objects are orphans a sweep can remove
+            log.warning("outputs of a cancelled job not removed", job_id=job_id, error=str(failed[0]))
 
     def _session(self) -> contextlib.AbstractContextManager[Session]:
         return deadline_session(self.dsn, DB_CAP_S)

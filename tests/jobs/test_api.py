@@ -204,14 +204,39 @@ def test_cancelling_a_queued_job_cancels_it_and_its_task(jobs, tenant, jobs_dsn)
         assert store.start_attempt(s, job.id) is None
 
 
+def take(dsn: str, job_id: str) -> None:
+    """What a worker does when it takes the job's task: the task is doing, the job running."""
+    with session(dsn) as s:
+        s.execute(sa.text("UPDATE procrastinate_jobs SET status = 'doing' WHERE args->>'job_id' = :id"), {"id": job_id})
+        store.start_attempt(s, job_id)
+
+
 def test_cancelling_a_running_job_asks_the_worker_to_stop(jobs, tenant, jobs_dsn):
     job = jobs.CreateVideoJob(request(), metadata=tenant.auth)
-    with session(jobs_dsn) as s:
-        store.start_attempt(s, job.id)
+    take(jobs_dsn, job.id)
     answer = jobs.CancelVideoJob(pb.CancelVideoJobRequest(id=job.id), metadata=tenant.auth)
     assert answer.state == pb.JOB_STATE_RUNNING
     with session(jobs_dsn) as s:
         assert store.cancel_requested(s, job.id)
+    assert queue_jobs(jobs_dsn, job.id) == ["doing"]
+
+
+def test_cancelling_a_job_waiting_for_a_retry_cancels_it_and_removes_its_outputs(stack, jobs, tenant, jobs_dsn):
+    import io
+
+    from catwalk.stack.s3 import s3_client
+
+    s3 = s3_client(stack.record["components"]["s3"]["endpoint"], stack.settings.s3_access_key,
+                   stack.settings.s3_secret_key)
+    job = jobs.CreateVideoJob(request(), metadata=tenant.auth)
+    # An attempt that checkpointed a step, then failed retryably: its task waits in the queue.
+    with session(jobs_dsn) as s:
+        store.start_attempt(s, job.id)
+    s3.put_object("catwalk-jobs", f"jobs/{job.id}/steps/01-parse.json", io.BytesIO(b"{}"), 2)
+    answer = jobs.CancelVideoJob(pb.CancelVideoJobRequest(id=job.id), metadata=tenant.auth)
+    assert answer.state == pb.JOB_STATE_CANCELLED and answer.attempts == 1
+    assert queue_jobs(jobs_dsn, job.id) == ["cancelled"]
+    assert list(s3.list_objects("catwalk-jobs", prefix=f"jobs/{job.id}/", recursive=True)) == []
 
 
 # -- watch -------------------------------------------------------------------------------
@@ -223,8 +248,7 @@ def test_watch_streams_each_change_and_ends_on_a_final_state(jobs, tenant, jobs_
     seen = [next(stream)]
     assert seen[0].state == pb.JOB_STATE_QUEUED
     # What the worker writes, through the same store functions.
-    with session(jobs_dsn) as s:
-        store.start_attempt(s, job.id)
+    take(jobs_dsn, job.id)
     seen.append(next(stream))
     with session(jobs_dsn) as s:
         store.update_progress(s, job.id, "render", 40.0, 30.0, "shot 2 of 5")
