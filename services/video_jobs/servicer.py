@@ -152,11 +152,11 @@ class VideoJobsServicer(video_jobs_pb2_grpc.VideoJobsServicer):
         try:
             names = [o.object_name for o in self.s3.list_objects(JOBS_BUCKET, prefix=f"jobs/{job_id}/", recursive=True)
                      if o.object_name]
-            failed = list(self.s3.remove_objects(JOBS_BUCKET, [DeleteObject(n) for n in names]))
+            failed = [str(e) for e in self.s3.remove_objects(JOBS_BUCKET, [DeleteObject(n) for n in names])]
         except (S3Error, urllib3.exceptions.HTTPError) as exc:
-            failed = [exc]
+            failed = [str(exc)]
         if failed:  # the cancel stands; the objects are orphans a sweep can remove
-            log.warning("outputs of a cancelled job not removed", job_id=job_id, error=str(failed[0]))
+            log.warning("outputs of a cancelled job not removed", job_id=job_id, error=failed[0])
 
     def _session(self) -> contextlib.AbstractContextManager[Session]:
         return deadline_session(self.dsn, DB_CAP_S)
