@@ -5,13 +5,14 @@ does not grow with the video's length. Maps 1:1 onto MediaAssembler.Assemble."""
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import queue
 import resource
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +29,9 @@ from catwalk.media.video import ASPECTS, ShotReader, clip_duration, frame_size
 Progress = Callable[[str, float, str], None]
 AUDIO_RATE = mix.OUTPUT_RATE
 AAC_FRAME = 1024
+AAC_BIT_RATE = 192_000
+CEILING_DBTP = -1.0
+AAC_HEADROOM_DB = 0.5  # AAC's reconstruction overshoots the mastered peaks by about this much
 PROGRESS_EVERY_S = 0.5
 
 
@@ -159,6 +163,51 @@ def _validate(shots: Sequence[ShotInput], narration: Sequence[NarrationInput], o
     return spans, width, height
 
 
+def _aac_stream(container: Any) -> Any:
+    stream = container.add_stream("aac", rate=AUDIO_RATE)
+    stream.layout = "stereo"
+    stream.bit_rate = AAC_BIT_RATE
+    return stream
+
+
+def _aac_frames(audio: np.ndarray, start: int, end: int) -> Iterator[av.AudioFrame]:
+    """Planar float [2, n] audio from `start` to `end` as AAC-sized frames with their pts."""
+    for at in range(start, end, AAC_FRAME):
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(audio[:, at:min(end, at + AAC_FRAME)]),
+                                           format="fltp", layout="stereo")
+        frame.sample_rate, frame.pts, frame.time_base = AUDIO_RATE, at, Fraction(1, AUDIO_RATE)
+        yield frame
+
+
+def _decoded_peak_dbtp(audio: np.ndarray) -> float:
+    """The true peak of `audio` [n, 2] after an AAC round trip at the output's settings."""
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="adts") as container:
+        stream = _aac_stream(container)
+        planar = np.ascontiguousarray(audio.T.astype(np.float32))
+        for frame in _aac_frames(planar, 0, planar.shape[1]):
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    buffer.seek(0)
+    with av.open(buffer, mode="r", format="adts") as container:
+        decoded = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)
+    return mix.true_peak_dbtp(decoded.T, AUDIO_RATE)
+
+
+def _soundtrack(duration: float, voices: list[tuple[np.ndarray, int, float]],
+                bed: tuple[np.ndarray, int, float] | None) -> tuple[np.ndarray, float, float]:
+    """The mastered mix, with the peak ceiling held after AAC encoding too (what a player
+    decodes): mastered with some headroom, then trimmed by whatever AAC still overshoots."""
+    audio, loudness, peak = mix.master(mix.mix_tracks(duration, voices, bed), AUDIO_RATE,
+                                       ceiling_dbtp=CEILING_DBTP - AAC_HEADROOM_DB)
+    if math.isfinite(peak):
+        over = _decoded_peak_dbtp(audio) - (CEILING_DBTP - 0.05)
+        if over > 0:
+            audio = audio * np.float32(10 ** (-over / 20))
+            loudness, peak = loudness - over, peak - over
+    return audio, loudness, peak
+
+
 class _Encoder:
     """H.264 + AAC into an MP4, video frames encoded on a thread of their own (x264 and
     the muxer release the GIL) while the caller composes the next ones."""
@@ -168,9 +217,7 @@ class _Encoder:
         self.video = self.container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
         self.video.width, self.video.height, self.video.pix_fmt = width, height, "yuv420p"
         self.video.options = {"crf": str(options.crf), "preset": options.preset}
-        self.audio_stream = self.container.add_stream("aac", rate=AUDIO_RATE)
-        self.audio_stream.layout = "stereo"
-        self.audio_stream.bit_rate = 192_000
+        self.audio_stream = _aac_stream(self.container)
         self.audio = np.ascontiguousarray(audio.T.astype(np.float32))  # planar [2, n]
         self.audio_at = 0
         self.fps = fps
@@ -196,14 +243,11 @@ class _Encoder:
             self._audio_until(self.index / self.fps + 1)
 
     def _audio_until(self, seconds: float) -> None:
-        end = self.audio.shape[1] if math.isinf(seconds) else min(self.audio.shape[1], round(seconds * AUDIO_RATE))
-        while self.audio_at < end:
-            chunk = self.audio[:, self.audio_at:self.audio_at + AAC_FRAME]
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format="fltp", layout="stereo")
-            frame.sample_rate, frame.pts = AUDIO_RATE, self.audio_at
-            frame.time_base = Fraction(1, AUDIO_RATE)
+        n = self.audio.shape[1]
+        end = n if math.isinf(seconds) else min(n, AAC_FRAME * math.ceil(seconds * AUDIO_RATE / AAC_FRAME))
+        for frame in _aac_frames(self.audio, self.audio_at, end):
             self.container.mux(self.audio_stream.encode(frame))
-            self.audio_at += chunk.shape[1]
+        self.audio_at = max(self.audio_at, end)
 
     def _run(self) -> None:
         try:
@@ -268,7 +312,7 @@ def assemble(shots: Sequence[ShotInput], narration: Sequence[NarrationInput], mu
 
     report("mixing", 0, "mixing the soundtrack", force=True)
     t0 = time.monotonic()
-    audio, loudness, peak = mix.master(mix.mix_tracks(duration, voices, bed), AUDIO_RATE)
+    audio, loudness, peak = _soundtrack(duration, voices, bed)
     stages["mixing"] = time.monotonic() - t0
     if cancelled and cancelled():
         raise AssemblyCancelled("assembly cancelled")

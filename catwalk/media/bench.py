@@ -18,8 +18,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import av
+import numpy as np
 import soundfile
 
+from catwalk.media import mix
 from catwalk.media.assemble import AssemblyOptions, MusicInput, NarrationInput, ShotInput, assemble
 from catwalk.media.video import write_mp4
 
@@ -83,6 +86,13 @@ def narration(seconds: float, workdir: Path) -> list[NarrationInput]:
     return out
 
 
+def decoded_audio(path: Path) -> tuple[np.ndarray, int]:
+    """The MP4's audio as decoded by a player: float [samples, channels] and its rate."""
+    with av.open(str(path)) as container:
+        chunks = [f.to_ndarray() for f in container.decode(audio=0)]
+        return np.concatenate(chunks, axis=1).T, container.streams.audio[0].rate
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -123,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({result.size_bytes * 8 / result.duration_s / 1e6:.2f} Mb/s); "
               f"loudness {result.loudness_lufs:.2f} LUFS, true peak {result.true_peak_dbtp:.2f} dBTP; "
               f"{len(result.subtitles)} subtitle cues")
+        audio, rate = decoded_audio(out)
+        print(f"decoded AAC: {len(audio) / rate:.3f}s, loudness {mix.integrated_loudness(audio, rate):.2f} LUFS, "
+              f"true peak {mix.true_peak_dbtp(audio, rate):.2f} dBTP")
     return 0
 
 
