@@ -15,7 +15,7 @@ from typing import Any
 from catwalk.jobs.flow_env import FlowEnv, Gates
 from catwalk.jobs.steps import assemble as assemble_step
 from catwalk.jobs.steps import media
-from catwalk.jobs.steps.context import FlowCancelled, FlowFailed, JobStore, Progress, StepRun
+from catwalk.jobs.steps.context import FlowCancelled, FlowFailed, JobStore, Progress, StepRun, storage_errors
 from catwalk.jobs.steps.parse import Parsed, parse
 from catwalk.jobs.steps.plan import Plan, plan, wanted_shot_types
 from catwalk.jobs.steps.render import RenderedShot, render
@@ -53,15 +53,16 @@ class _Flow:
         run.check_cancelled()
         run.enter(name, lo, hi)
         checkpoint = run.checkpoint_name(number, name)
-        saved = run.store.get_json(checkpoint)
-        if saved is not None:
-            self.timings[name] = {"wall_s": saved["wall_s"], "from_checkpoint": True}
-            run.report(1.0, 0.0, "from checkpoint")
-            return saved["output"]
-        began = time.perf_counter()
-        output = work()
-        wall = round(time.perf_counter() - began, 3)
-        run.store.put_json(checkpoint, {"step": name, "wall_s": wall, "output": output})
+        with storage_errors(name):
+            saved = run.store.get_json(checkpoint)
+            if saved is not None:
+                self.timings[name] = {"wall_s": saved["wall_s"], "from_checkpoint": True}
+                run.report(1.0, 0.0, "from checkpoint")
+                return saved["output"]
+            began = time.perf_counter()
+            output = work()
+            wall = round(time.perf_counter() - began, 3)
+            run.store.put_json(checkpoint, {"step": name, "wall_s": wall, "output": output})
         self.timings[name] = {"wall_s": wall, "from_checkpoint": False}
         run.report(1.0, 0.0, f"done in {wall:.1f} s")
         return output

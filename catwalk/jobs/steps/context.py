@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import urllib3
 from minio import Minio
 from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
@@ -54,6 +55,18 @@ def calling(step: str, service: str) -> Iterator[None]:
         code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
         details = exc.details() if hasattr(exc, "details") else str(exc)
         raise failed(step, code.name, f"{service}: {details}") from None
+
+
+@contextmanager
+def storage_errors(step: str) -> Iterator[None]:
+    """S3 down → FlowFailed UNAVAILABLE (retryable); an object that should be there and is not → FAILED_PRECONDITION."""
+    try:
+        yield
+    except S3Error as exc:
+        code = "FAILED_PRECONDITION" if exc.code in ("NoSuchKey", "NoSuchObject", "NoSuchBucket") else "UNAVAILABLE"
+        raise failed(step, code, f"S3: {exc.code}: {exc.message} ({exc.bucket_name}/{exc.object_name})") from None
+    except urllib3.exceptions.HTTPError as exc:
+        raise failed(step, "UNAVAILABLE", f"S3: {exc}") from None
 
 
 class JobStore:

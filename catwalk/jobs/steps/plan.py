@@ -123,7 +123,7 @@ def choose(templates: list[TemplateRef], lengths: list[float], seed: int, max_fa
         starts.append(in_s)
         fallbacks = [t for t in templates if t.id != pick.id and t.id not in uses]
         fallbacks.sort(key=lambda t: t.shot_type != pick.shot_type)  # stable: same shot type first, by rank
-        shots.append(PlannedShot(i, pick, round(in_s, 4), round(in_s + shot_len, 4), fallbacks[:max_fallbacks]))
+        shots.append(PlannedShot(i, pick, in_s, in_s + shot_len, fallbacks[:max_fallbacks]))
         previous = pick
     return shots
 

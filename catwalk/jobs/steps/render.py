@@ -35,6 +35,7 @@ from catwalk.media.video import read_frames, write_mp4
 from catwalk.quality.figures import ShotFrame, ShotQualityMeter
 
 MODEL = "tryon_video_tracks"
+RENDER_MARGIN_S = 0.4  # PlanCuts moves a cut by at most 0.35 s
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class RenderedShot:
     template: TemplateRef
     in_s: float
     out_s: float
-    frames: int
+    frames: int  # in the clip: the shot's and the margin after it
     width: int
     height: int
     fps: float
@@ -70,6 +71,12 @@ class RenderedShot:
     def from_json(cls, data: dict[str, Any]) -> RenderedShot:
         return cls(**{**data, "template": TemplateRef(**data["template"]),
                       "attempts": [Attempt(**a) for a in data["attempts"]]})
+
+
+def clip_end(template: TemplateRef, out_s: float) -> float:
+    """Where a shot's clip ends: RENDER_MARGIN_S past its out-point where the template has it,
+    so a cut moved later onto a beat still has frames."""
+    return min(template.duration_s, out_s + RENDER_MARGIN_S)
 
 
 @dataclass
@@ -145,7 +152,7 @@ def _attempt(run: StepRun, triton: TritonSession, shot: PlannedShot, template: T
     in_s = shot.in_s if template.id == shot.template.id else 0.0  # a fallback starts at its clip's start
     out_s = in_s + min(length, template.duration_s)
     began = time.perf_counter()
-    clip = _segment(run, template, in_s, out_s, workdir)
+    clip = _segment(run, template, in_s, clip_end(template, out_s), workdir)
     meter = ShotQualityMeter(garment.rgb, garment.mask)
 
     def frames() -> Iterator[np.ndarray]:
@@ -189,7 +196,7 @@ def render(run: StepRun, shots: list[PlannedShot], photo: PhotoRef, sleeve: str,
             done.append(RenderedShot.from_json(saved))
         else:
             todo.append(shot)
-    pace = _Pace(sum(max(1, round(s.duration_s * s.template.fps)) for s in todo))
+    pace = _Pace(sum(max(1, round((clip_end(s.template, s.out_s) - s.in_s) * s.template.fps)) for s in todo))
     with tempfile.TemporaryDirectory(prefix=f"catwalk-{run.job_id}-") as tmp:
         for shot in todo:
             run.check_cancelled()
