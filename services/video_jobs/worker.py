@@ -122,13 +122,13 @@ class JobRunner:
             log.info("job finished", state=state, error=error)
 
     def _progress(self, job_id: str) -> Any:
-        last: list[Any] = [0.0, ""]
+        last = [-PROGRESS_EVERY_S]
 
         def progress(step: str, percent: float, eta_s: float, message: str) -> None:
             now = time.monotonic()
-            if step == last[1] and now - float(last[0]) < PROGRESS_EVERY_S:
-                return  # throttled: a new step is always written
-            last[0], last[1] = now, step
+            if now - last[0] < PROGRESS_EVERY_S:
+                return  # throttled: the next report carries newer figures anyway
+            last[0] = now
             with session(self.dsn) as s:
                 store.update_progress(s, job_id, step, percent, eta_s, message)
         return progress
