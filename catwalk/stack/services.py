@@ -123,7 +123,8 @@ class VideoJobsWorker(_GrpcService):
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
         self.log = settings.logs / f"{self.name}.log"
-        self.endpoint = ""
+        # It listens on nothing: where it takes its tasks from stands in for an endpoint.
+        self.endpoint = f"procrastinate on {settings.host}:{settings.postgres_port}"
 
     def ports(self) -> tuple[int, ...]:  # type: ignore[override]  # a worker listens on nothing
         return ()
@@ -151,7 +152,7 @@ class VideoJobsWorker(_GrpcService):
         engine.dispose()
         pid = spawn([sys.executable, "-m", "services.video_jobs.worker"], self.log,
                     env=self.environment(), cwd=REPO_ROOT)
-        record = {"pid": pid, "endpoint": "", "log": str(self.log), "workers_after": int(before)}
+        record = {"pid": pid, "endpoint": self.endpoint, "log": str(self.log), "workers_after": int(before)}
         try:
             if not wait_until(lambda: not alive(pid) or self.health(record)[0], s.start_timeout_s, 0.2):
                 raise StackError(self.name, f"not registered with procrastinate after {s.start_timeout_s:.0f}s; "
