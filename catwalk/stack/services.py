@@ -118,6 +118,7 @@ class VideoJobsWorker(_GrpcService):
     row (registered after the spawn) has a fresh heartbeat."""
 
     name = "video_jobs_worker"
+    models = ("tryon_video_tracks",)  # the flow's render step
     HEARTBEAT_FRESH_S = 30
 
     def __init__(self, settings: StackSettings) -> None:
