@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from catwalk.cli import (
+    generate_command,
     keys_commands,
     models_commands,
     music_commands,
@@ -24,6 +25,7 @@ app = typer.Typer(
 app.command()(stack_commands.up)
 app.command()(stack_commands.down)
 app.command()(stack_commands.status)
+app.command()(generate_command.generate)
 app.add_typer(models_commands.app, name="models")
 app.add_typer(studio_commands.app, name="studio")
 app.add_typer(templates_commands.app, name="templates")

@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import grpc
 import typer
 from google.protobuf.json_format import MessageToDict
 from rich.table import Table
 
 from catwalk.cli.output import fail, out, print_json, step
-from catwalk.cli.service_client import call, tags_dict
+from catwalk.cli.service_client import call, channel_to, tags_dict
 from catwalk.cli.stack_commands import settings
 from catwalk.stack.s3 import s3_client
 from catwalk.stack.stack import read_stack
@@ -29,20 +28,9 @@ app = typer.Typer(help="Products: the local catalog, and parsing a product into 
 PARSE_TIMEOUT_S = 120.0
 
 
-def product_parser_url() -> str:
-    """CATWALK_PRODUCT_PARSER_URL (host:port), else the running local stack's endpoint."""
-    if os.environ.get("CATWALK_PRODUCT_PARSER_URL"):
-        return os.environ["CATWALK_PRODUCT_PARSER_URL"]
-    record = read_stack(settings())["components"].get("product_parser")
-    if not record:
-        fail("no product parser: run `catwalk up` or set CATWALK_PRODUCT_PARSER_URL")
-    return str(record["endpoint"])
-
-
 @contextmanager
 def product_parser() -> Iterator[product_parser_pb2_grpc.ProductParserStub]:
-    options = [("grpc.max_send_message_length", 64 * 2**20), ("grpc.max_receive_message_length", 64 * 2**20)]
-    with grpc.insecure_channel(product_parser_url(), options=options) as channel:
+    with channel_to("product_parser") as channel:
         yield product_parser_pb2_grpc.ProductParserStub(channel)
 
 

@@ -1,4 +1,4 @@
-"""The CLI's way to the services: where TemplateLibrary is, a stub, statuses in words,
+"""The CLI's way to the services: where each is, a channel, statuses in words,
 and tags from `--tag NAME=VALUE` options. Only the public gRPC API is used."""
 
 from __future__ import annotations
@@ -22,19 +22,29 @@ T = TypeVar("T")
 CALL_TIMEOUT_S = 30.0
 
 
-def template_library_url(env: Mapping[str, str] = os.environ) -> str:
-    """CATWALK_TEMPLATE_LIBRARY_URL (host:port), else the running local stack's endpoint."""
-    if env.get("CATWALK_TEMPLATE_LIBRARY_URL"):
-        return env["CATWALK_TEMPLATE_LIBRARY_URL"]
-    record = read_stack(StackSettings.from_env(env))["components"].get("template_library")
+def service_url(name: str, env: Mapping[str, str] = os.environ) -> str:
+    """Where service `name` (e.g. "template_library") answers: CATWALK_<NAME>_URL (host:port),
+    else the running local stack's endpoint."""
+    variable = f"CATWALK_{name.upper()}_URL"
+    if env.get(variable):
+        return env[variable]
+    record = read_stack(StackSettings.from_env(env))["components"].get(name)
     if not record:
-        fail("no template library: run `catwalk up` or set CATWALK_TEMPLATE_LIBRARY_URL")
+        fail(f"no {name.replace('_', ' ')}: run `catwalk up` or set {variable}")
     return str(record["endpoint"])
 
 
 @contextmanager
+def channel_to(name: str, max_message_mb: int = 64) -> Iterator[grpc.Channel]:
+    options = [("grpc.max_send_message_length", max_message_mb * 2**20),
+               ("grpc.max_receive_message_length", max_message_mb * 2**20)]
+    with grpc.insecure_channel(service_url(name), options=options) as channel:
+        yield channel
+
+
+@contextmanager
 def template_library() -> Iterator[template_library_pb2_grpc.TemplateLibraryStub]:
-    with grpc.insecure_channel(template_library_url()) as channel:
+    with channel_to("template_library") as channel:
         yield template_library_pb2_grpc.TemplateLibraryStub(channel)
 
 
