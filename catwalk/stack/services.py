@@ -107,6 +107,13 @@ class ProductParser(_GrpcService):
     models = ("garment_segmenter",)
 
 
+class MediaAssembler(_GrpcService):
+    """Its health waits for every voice to load and for the music library's table."""
+
+    name = "media_assembler"
+    grpc_service = "catwalk.v1.MediaAssembler"
+
+
 class VideoJobs(_GrpcService):
     name = "video_jobs"
     grpc_service = "catwalk.v1.VideoJobs"
@@ -184,5 +191,5 @@ class VideoJobsWorker(_GrpcService):
         return (True, "SERVING") if found else (False, "not registered with procrastinate")
 
 
-SERVICES = (TemplateLibrary, ProductParser, VideoJobs, VideoJobsWorker)
+SERVICES = (TemplateLibrary, ProductParser, MediaAssembler, VideoJobs, VideoJobsWorker)
 SERVICE_MODELS = tuple(dict.fromkeys(m for service in SERVICES for m in service.models))
