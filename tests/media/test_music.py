@@ -62,13 +62,20 @@ def dsn(stack):
 
 @pytest.fixture(scope="module")
 def seeded(stack, s3):
-    """A database of its own holding exactly the seeded tracks."""
-    from catwalk.media.music.library import seed_music
+    """A database of its own holding exactly the seeded tracks, seeded as `catwalk up` seeds
+    an empty music library (one template row, so the template library is left alone)."""
+    from sqlalchemy import text
+
+    from catwalk.library import db
+    from catwalk.stack.stack import _seed_if_empty
 
     found, drop = _database(stack)
+    with db.session(found) as s:
+        s.execute(text("INSERT INTO templates (name) VALUES ('already here')"))
     lines: list[str] = []
-    added = seed_music(found, s3, lines.append)
-    yield found, added, lines
+    components = {"postgres": {"endpoint": found}, "s3": stack.record["components"]["s3"]}
+    _seed_if_empty(stack.settings, {"components": components}, lines.append)
+    yield found, lines
     drop()
 
 
@@ -175,9 +182,10 @@ def test_seeding_adds_two_tracks_a_style_on_the_generators_grid_once(seeded, s3)
     from catwalk.media.music.analysis import analyse
     from catwalk.media.music.library import list_tracks, load_audio, seed_music
 
-    dsn, added, lines = seeded
+    dsn, lines = seeded
     tracks = list_tracks(dsn)
-    assert added == 12 == len(tracks) and len(lines) == 12
+    assert len(tracks) == 12 and len(lines) == 14
+    assert lines[0].startswith("music: empty") and lines[-1].startswith("music: 12 starter tracks in ")
     for style in STYLES:
         mine = [t for t in tracks if t.style == style]
         assert sorted(round(t.duration_s) for t in mine) == [75, 95]
