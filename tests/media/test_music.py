@@ -267,3 +267,21 @@ def test_the_cli_generates_imports_and_lists_a_track(stack, dsn, tmp_path):
     assert again.returncode == 1 and "name:" in again.stderr
     bad = run("list", "--style", "disco")
     assert bad.returncode == 1 and "style" in bad.stderr
+
+
+def test_audio_libsndfile_cannot_read_is_decoded_through_ffmpeg():
+    import av
+
+    from catwalk.media.music.audio import decode_audio
+
+    track = generate_track("street", 12.0, 96.0, seed=1)
+    buffer = BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:  # AAC in M4A: not a libsndfile format
+        stream = container.add_stream("aac", rate=44100, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(track.samples.T), format="fltp", layout="stereo")
+        frame.sample_rate = 44100
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    samples, rate = decode_audio(buffer.getvalue())
+    assert rate == 44100 and samples.shape[1] == 2 and abs(len(samples) / rate - 12.0) < 0.1
+    assert loudness_lufs(samples, rate) == pytest.approx(-14.0, abs=0.5)
