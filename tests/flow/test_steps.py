@@ -50,6 +50,9 @@ def test_plan_fills_the_duration_with_legal_varied_templates(step_run, parsed):
     assert all(s.in_s >= 0 and s.out_s <= s.template.duration_s + 1e-6 for s in p.shots)
     assert len({s.template.shot_type for s in p.shots}) >= 2
     assert all(s.template.id not in {f.id for f in s.fallbacks} for s in p.shots)
+    # fallbacks are templates the plan does not use, shared between shots only when they run out
+    assert all(f.id not in set(ids) for s in p.shots for f in s.fallbacks)
+    assert not {f.id for f in p.shots[0].fallbacks} & {f.id for f in p.shots[1].fallbacks}
     assert all(s.template.shot_type in SHOT_TYPES for s in p.shots)
     # the same seed, the same plan; it survives its checkpoint
     assert _plan(step_run, parsed, duration_s=30.0) == p

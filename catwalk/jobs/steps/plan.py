@@ -121,11 +121,26 @@ def choose(templates: list[TemplateRef], lengths: list[float], seed: int, max_fa
             in_s = max(candidates, key=lambda x: min((abs(x - s) for s in starts), default=math.inf))
             in_s = min(in_s, slack)
         starts.append(in_s)
-        fallbacks = [t for t in templates if t.id != pick.id and t.id not in uses]
-        fallbacks.sort(key=lambda t: t.shot_type != pick.shot_type)  # stable: same shot type first, by rank
-        shots.append(PlannedShot(i, pick, in_s, in_s + shot_len, fallbacks[:max_fallbacks]))
+        shots.append(PlannedShot(i, pick, in_s, in_s + shot_len))
         previous = pick
-    return shots
+    return _with_fallbacks(shots, templates, max_fallbacks)
+
+
+def _with_fallbacks(shots: list[PlannedShot], templates: list[TemplateRef], count: int) -> list[PlannedShot]:
+    """Each shot's fallbacks: templates the plan does not use, its own shot type first, by rank,
+    each given to one shot while there are enough; then any other template."""
+    used = {s.template.id for s in shots}
+    spare = [t for t in templates if t.id not in used]
+    given: set[str] = set()
+    out = []
+    for shot in shots:
+        def order(t: TemplateRef, shot: PlannedShot = shot) -> tuple[bool, bool, bool]:
+            return t.id in used, t.id in given, t.shot_type != shot.template.shot_type
+        candidates = sorted((t for t in [*spare, *templates] if t.id != shot.template.id), key=order)  # stable: rank
+        fallbacks = list({t.id: t for t in candidates}.values())[:count]
+        given.update(t.id for t in fallbacks)
+        out.append(PlannedShot(shot.index, shot.template, shot.in_s, shot.out_s, fallbacks))
+    return out
 
 
 def wanted_shot_types(options_types: list[str], profile: tags_pb2.ProductProfile) -> list[str]:
