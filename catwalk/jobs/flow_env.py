@@ -44,6 +44,7 @@ class FlowEnv:
     retry_backoff_s: float = 0.5  # first backoff; doubles up to 5 s
     chunk_frames: int = 12  # frames per try-on request (8..16)
     max_fallbacks: int = 2  # templates tried after a shot's first fails a gate
+    catalog_url: str = ""  # the merchant's item service for item ids; empty: the Postgres catalog
     _channels: dict[str, grpc.Channel] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -68,6 +69,7 @@ class FlowEnv:
             retry_backoff_s=e.number("CATWALK_RETRY_BACKOFF_S", 0.5, minimum=0.01),
             chunk_frames=min(16, max(8, chunk)),
             max_fallbacks=int(e.number("CATWALK_GATE_MAX_FALLBACKS", 2)),
+            catalog_url=env.get("CATWALK_CATALOG_URL", "").strip(),
         )
 
     def s3(self) -> Minio:

@@ -53,7 +53,8 @@ def _photo(run: StepRun, product: vj.ProductInput) -> PhotoRef:
         return PhotoRef(photo.s3_bucket or ASSET_BUCKET, photo.s3_key)
     if source == "item_id":
         try:
-            item = catalog_from_env({}, run.env.backends.database_url).get(product.item_id, run.env.step_deadline_s)
+            catalog = catalog_from_env({"CATWALK_CATALOG_URL": run.env.catalog_url}, run.env.backends.database_url)
+            item = catalog.get(product.item_id, run.env.step_deadline_s)
         except CatalogError as exc:
             raise failed(STEP, "UNAVAILABLE", f"catalog: {exc}") from None
         if item is None:
