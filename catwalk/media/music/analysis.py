@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catwalk.media.music.loudness import loudness_lufs, true_peak_dbtp
+from catwalk.media.mix import integrated_loudness, true_peak_dbtp
 
 ANALYSIS_RATE = 22050
 HOP = 256  # ~11.6 ms frames at 22.05 kHz: beat times to about a frame
@@ -72,6 +72,6 @@ def analyse(samples: np.ndarray, sample_rate: int) -> Analysis:
         beats_s=[round(float(t), 4) for t in beats],
         downbeats_s=[round(float(t), 4) for t in downbeats],
         duration_s=duration,
-        loudness_lufs=loudness_lufs(audio, sample_rate),
-        true_peak_dbtp=true_peak_dbtp(audio),
+        loudness_lufs=integrated_loudness(audio, sample_rate),
+        true_peak_dbtp=true_peak_dbtp(audio, sample_rate),
     )

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import butter, sosfilt
 
-from catwalk.media.music.loudness import master
+from catwalk.media.mix import master
 
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
@@ -67,6 +67,8 @@ class GeneratedTrack:
     bpm: float
     beats_s: list[float]
     downbeats_s: list[float]
+    loudness_lufs: float  # as mastered
+    true_peak_dbtp: float
 
 
 class StyleError(ValueError):
@@ -249,9 +251,9 @@ def generate_track(style: str, seconds: float, bpm: float, seed: int, sample_rat
 
     left = 0.9 * drums + 0.7 * bass + 0.55 * pads_l + 0.45 * arp
     right = 0.9 * drums + 0.7 * bass + 0.55 * pads_r + 0.35 * arp
-    stereo = master(np.stack([left, right], axis=1), sr)
+    stereo, loudness, peak = master(np.stack([left, right], axis=1), sr)
     beats = [GRID_START_S + k * beat for k in range(4 * bars + 1)]
-    return GeneratedTrack(stereo.astype(np.float32), sr, float(bpm), beats, beats[::4])
+    return GeneratedTrack(stereo, sr, float(bpm), beats, beats[::4], loudness, peak)
 
 
 def pick_tempo(style: str, seed: int) -> float:

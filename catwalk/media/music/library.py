@@ -37,7 +37,6 @@ from catwalk.library.db import engine
 from catwalk.library.schema import ASSET_BUCKET
 from catwalk.media.music.audio import AudioDecodeError, decode_audio, encode_flac
 from catwalk.media.music.generate import STYLES, generate_track, pick_tempo
-from catwalk.media.music.loudness import loudness_lufs, true_peak_dbtp
 
 MIN_DURATION_S = 10.0
 MAX_DURATION_S = 15 * 60.0
@@ -260,7 +259,7 @@ def seed_music(dsn: str, s3: Minio, report: Callable[[str], None] = lambda _: No
             record = TrackRecord(
                 track_id, name, style, "generated", audio_key(track_id), track.sample_rate,
                 len(track.samples) / track.sample_rate, track.bpm, track.beats_s, track.downbeats_s,
-                loudness_lufs(track.samples, track.sample_rate), true_peak_dbtp(track.samples), SEED_ATTRIBUTION)
+                track.loudness_lufs, track.true_peak_dbtp, SEED_ATTRIBUTION)
             _store(dsn, s3, record, track.samples)
             added += 1
             report(f"{name}: {bpm:.0f} bpm, {record.duration_s:.0f} s")
