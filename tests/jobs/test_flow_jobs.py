@@ -36,7 +36,7 @@ def stack_tenant(stack) -> Tenant:
     return new_tenant(stack.database_url)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def video_stack(stack):
     components = stack.record["components"]
     if "media_assembler" not in components:
