@@ -103,6 +103,18 @@ def test_a_job_makes_a_ten_second_video(video_stack, clean_run):
     assert final.result.video_key.removeprefix(f"jobs/{final.id}/") in names
 
 
+def test_cancelling_a_running_job_stops_it_within_seconds(video_stack, stack_jobs, stack_tenant):
+    job = stack_jobs.CreateVideoJob(_request(video_stack), metadata=stack_tenant.auth)
+    wait_state(stack_jobs, stack_tenant, job.id, lambda j: j.state == pb.JOB_STATE_RUNNING, 600)
+    asked = time.monotonic()
+    stack_jobs.CancelVideoJob(pb.CancelVideoJobRequest(id=job.id), metadata=stack_tenant.auth)
+    final = wait_state(stack_jobs, stack_tenant, job.id, lambda j: j.state in FINAL, 60)
+    assert final.state == pb.JOB_STATE_CANCELLED
+    assert time.monotonic() - asked < 10
+    assert objects(video_stack, job.id) == []
+
+
+# Last: it kills the stack's worker (the replacement it starts is stopped at the end).
 def test_a_killed_workers_job_is_finished_by_another(video_stack, stack_jobs, stack_tenant, clean_run, tmp_path):
     from catwalk.stack.services import VideoJobsWorker
 
@@ -123,14 +135,3 @@ def test_a_killed_workers_job_is_finished_by_another(video_stack, stack_jobs, st
     finally:
         worker.terminate()
         worker.wait(30)
-
-
-def test_cancelling_a_running_job_stops_it_within_seconds(video_stack, stack_jobs, stack_tenant):
-    job = stack_jobs.CreateVideoJob(_request(video_stack), metadata=stack_tenant.auth)
-    wait_state(stack_jobs, stack_tenant, job.id, lambda j: j.state == pb.JOB_STATE_RUNNING, 600)
-    asked = time.monotonic()
-    stack_jobs.CancelVideoJob(pb.CancelVideoJobRequest(id=job.id), metadata=stack_tenant.auth)
-    final = wait_state(stack_jobs, stack_tenant, job.id, lambda j: j.state in FINAL, 60)
-    assert final.state == pb.JOB_STATE_CANCELLED
-    assert time.monotonic() - asked < 10
-    assert objects(video_stack, job.id) == []
