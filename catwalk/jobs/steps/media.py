@@ -111,19 +111,27 @@ def plan_cuts(run: StepRun, shots: list[RenderedShot], music: dict[str, Any]) ->
                                    timeout=run.env.step_deadline_s)
     if len(plan.cuts) != len(shots):
         raise failed("cuts", "INTERNAL", f"{SERVICE} planned {len(plan.cuts)} cuts for {len(shots)} shots")
-    clips, carry = [], 0.0
-    for shot, cut in zip(shots, plan.cuts, strict=True):
-        clip_s = shot.frames / shot.fps if shot.fps else shot.out_s - shot.in_s  # the rendered clip starts at 0
-        length = cut.end_s - cut.start_s + carry
-        used = min(length, clip_s)
-        carry = length - used
-        clips.append({"shot_index": shot.index, "in_s": 0.0, "out_s": round(used, 4), "start_s": cut.start_s,
-                      "end_s": cut.end_s, "snapped_to": cut.snapped_to, "shift_s": cut.shift_s})
-    if carry > 1e-3:  # the last shots could not absorb it: take it from the earlier shots that have room
-        for clip, shot in zip(reversed(clips), reversed(shots), strict=True):
-            room = shot.frames / shot.fps - clip["out_s"] if shot.fps else 0.0
-            take = min(room, carry)
-            clip["out_s"] = round(clip["out_s"] + take, 4)
-            carry -= take
-    return {"cuts": _dict(plan)["cuts"], "total_s": plan.total_s, "clips": clips,
-            "unabsorbed_s": round(max(0.0, carry), 4)}
+    available = [s.frames / s.fps if s.fps else s.out_s - s.in_s for s in shots]  # rendered clips start at 0
+    lengths, short = fit_lengths([c.end_s - c.start_s for c in plan.cuts], available)
+    clips = [{"shot_index": shot.index, "in_s": 0.0, "out_s": round(length, 4), "start_s": cut.start_s,
+              "end_s": cut.end_s, "snapped_to": cut.snapped_to, "shift_s": cut.shift_s}
+             for shot, cut, length in zip(shots, plan.cuts, lengths, strict=True)]
+    return {"cuts": _dict(plan)["cuts"], "total_s": plan.total_s, "clips": clips, "unabsorbed_s": round(short, 4)}
+
+
+def fit_lengths(wanted: list[float], available: list[float]) -> tuple[list[float], float]:
+    """Each shot's length as near its wanted (snapped) length as its clip allows, the total
+    kept: what a clip cannot give goes to the next shots, then to the earlier ones with room.
+    Returns the lengths and what no clip could give (0 when the total is kept)."""
+    lengths, carry = [], 0.0
+    for want, have in zip(wanted, available, strict=True):
+        used = min(want + carry, have)
+        carry = want + carry - used
+        lengths.append(used)
+    for i in reversed(range(len(lengths))):
+        if carry <= 1e-9:
+            break
+        take = min(available[i] - lengths[i], carry)
+        lengths[i] += take
+        carry -= take
+    return lengths, max(0.0, carry)
