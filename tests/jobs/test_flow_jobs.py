@@ -38,9 +38,15 @@ def stack_tenant(stack) -> Tenant:
 
 @pytest.fixture(scope="session")
 def video_stack(stack):
+    from catwalk.library.db import session
+    from catwalk.library.templates import count_templates
+
     components = stack.record["components"]
     if "media_assembler" not in components:
         pytest.skip("the stack has no MediaAssembler")
+    with session(stack.database_url) as s:
+        if count_templates(s) == 0:
+            pytest.skip("the stack's library has no templates (CATWALK_TEST_SEED=0)")
     return stack
 
 
