@@ -111,7 +111,7 @@ class JobStore:
     def put_json(self, name: str, value: Any) -> str:
         return self.put_bytes(name, json.dumps(value, ensure_ascii=False, indent=1).encode(), "application/json")
 
-    def get_json(self, name: str) -> Any | None:
+    def get_json(self, name: str) -> Any:
         """The object as JSON, or None when there is none."""
         try:
             return json.loads(self.get_bytes(self.key(name)))
