@@ -29,7 +29,8 @@ def run_cli(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess
 
 def test_up_writes_endpoints_and_every_component_is_healthy(stack):
     record = json.loads(stack.settings.stack_file.read_text())
-    assert set(record["components"]) == {"postgres", "s3", "triton", "template_library", "product_parser"}
+    assert set(record["components"]) == {"postgres", "s3", "triton", "template_library", "product_parser",
+                                         "media_assembler", "video_jobs", "video_jobs_worker"}
     for component in record["components"].values():
         assert psutil.pid_exists(component["pid"])
         assert component["endpoint"]
