@@ -192,7 +192,7 @@ def test_messages_over_the_limit_are_refused(toy):
 
 
 def test_server_streams_get_request_ids_statuses_and_metrics_like_unary_calls(toy):
-    running, channel, log = toy
+    running, channel, _ = toy
     method = channel.unary_stream(f"/{SERVICE}/Count", request_serializer=wrappers_pb2.StringValue.SerializeToString,
                                   response_deserializer=wrappers_pb2.StringValue.FromString)
     stream = method(wrappers_pb2.StringValue(value="3"), timeout=5, metadata=(("x-request-id", "stream-1"),))

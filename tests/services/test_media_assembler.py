@@ -187,7 +187,8 @@ def test_assemble_makes_a_streaming_mp4_in_s3_with_narration_music_and_subtitles
         video, audio = container.streams.video[0], container.streams.audio[0]
         assert video.codec_context.name == "h264" and audio.codec_context.name == "aac"
         assert float(container.duration / av.time_base) == pytest.approx(6.0, abs=0.1)
-    head = open(path, "rb").read(4096)
+    with open(path, "rb") as file:
+        head = file.read(4096)
     assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))
 
 
