@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 
 import typer
@@ -12,6 +14,8 @@ from catwalk.cli.output import fail, out, print_json, step
 from catwalk.stack import stack
 from catwalk.stack.errors import StackError
 from catwalk.stack.settings import SettingsError, StackSettings
+
+INTERRUPTED = "interrupted: stopped what this `up` had started"
 
 
 def settings(**overrides: str | None) -> StackSettings:
@@ -30,12 +34,24 @@ def up(
     """Start PostgreSQL, S3 and Triton on loopback; wait until each is healthy."""
     s = settings(CATWALK_MODELS=models, CATWALK_START_TIMEOUT=None if timeout is None else str(timeout))
     started = time.monotonic()
+    interrupted = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_interrupt)
     try:
         stack.up(s, step)
+        if interrupted.is_set():  # it was raised inside a finaliser, where Python drops it: honour it now
+            stack.down(s)
+            raise KeyboardInterrupt
     except StackError as exc:
-        fail(f"{exc}\n(nothing was left running)")
+        if not interrupted.is_set():  # a failure the interrupt caused is reported as the interrupt
+            fail(f"{exc}\n(nothing was left running)")
+        fail(INTERRUPTED, code=130)
     except KeyboardInterrupt:
-        fail("interrupted: stopped what this `up` had started", code=130)
+        fail(INTERRUPTED, code=130)
     out.print(f"[green]stack up[/green] in {time.monotonic() - started:.1f}s; endpoints in {s.stack_file}")
 
 
