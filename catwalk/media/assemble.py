@@ -20,9 +20,9 @@ from typing import Any
 
 import av
 import numpy as np
-import soundfile
 
 from catwalk.media import mix
+from catwalk.media.audio import AudioDecodeError, decode_audio
 from catwalk.media.subtitles import Cue, SubtitleRenderer, composite, cues_from_words
 from catwalk.media.video import ASPECTS, ShotReader, clip_duration, frame_size
 
@@ -98,34 +98,11 @@ class AssemblyResult:
 
 
 def _read_audio(path: Path, name: str) -> tuple[np.ndarray, int]:
-    """Samples [n] or [n, channels] float64 and the rate, from a WAV (or anything FFmpeg reads)."""
+    """Samples [n, 2] and the rate of a WAV (or anything libsndfile or FFmpeg reads)."""
     try:
-        data, rate = soundfile.read(str(path), dtype="float64", always_2d=False)
-        if len(data):
-            return data, int(rate)
-    except (soundfile.LibsndfileError, RuntimeError, OSError):
-        pass
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise AssemblyError(name, "has no audio stream")
-            stream = container.streams.audio[0]
-            rate = stream.rate
-            chunks = [_planar(f) for f in container.decode(stream)]
-    except av.FFmpegError as e:
-        raise AssemblyError(name, f"not a readable audio file ({e.__class__.__name__})") from e
-    if not chunks:
-        raise AssemblyError(name, "has no audio")
-    return np.concatenate(chunks, axis=0), int(rate)
-
-
-def _planar(frame: av.AudioFrame) -> np.ndarray:
-    """An audio frame as float64 [samples, channels] whatever its sample format."""
-    a = frame.to_ndarray()
-    channels = len(frame.layout.channels)
-    a = a.reshape(channels, -1) if frame.format.is_planar else a.reshape(-1, channels).T
-    scale = {"s16": 32768.0, "s16p": 32768.0, "s32": 2147483648.0, "s32p": 2147483648.0}.get(frame.format.name, 1.0)
-    return (a.astype(np.float64) / scale).T
+        return decode_audio(path.read_bytes())
+    except AudioDecodeError as exc:
+        raise AssemblyError(name, f"not a readable audio file ({exc})") from exc
 
 
 def _validate(shots: Sequence[ShotInput], narration: Sequence[NarrationInput], options: AssemblyOptions

@@ -272,7 +272,7 @@ def test_the_cli_generates_imports_and_lists_a_track(stack, dsn, tmp_path):
 def test_audio_libsndfile_cannot_read_is_decoded_through_ffmpeg():
     import av
 
-    from catwalk.media.music.audio import decode_audio
+    from catwalk.media.audio import decode_audio
 
     track = generate_track("street", 12.0, 96.0, seed=1)
     buffer = BytesIO()

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catwalk.library.db import engine
 from catwalk.library.schema import ASSET_BUCKET
-from catwalk.media.music.audio import AudioDecodeError, decode_audio, encode_flac
+from catwalk.media.audio import AudioDecodeError, decode_audio, encode_flac
 from catwalk.media.music.generate import STYLES, generate_track, pick_tempo
 
 MIN_DURATION_S = 10.0

@@ -1,5 +1,5 @@
 """Audio bytes in and out: decode whatever libsndfile or FFmpeg (PyAV) reads into float32
-stereo, and encode FLAC for the library."""
+stereo (narration, music, imports), and encode FLAC for the music library."""
 
 from __future__ import annotations
 
