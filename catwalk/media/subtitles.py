@@ -13,6 +13,8 @@ import noto_cjk_sans_otc
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from catwalk.media.voice import Timed
+
 SC_FACE = 2  # NotoSansCJK-Regular.ttc: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK
 LINE_CHARS = {"en": 42, "zh": 16}
 MAX_LINES = 2
@@ -32,18 +34,11 @@ class Cue:
     end_s: float
 
 
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start_s: float
-    end_s: float
-
-
-def _word(w: Any) -> Word:
+def _word(w: Any) -> Timed:
     """A word from anything timed: an object with text/start_s/end_s or a 3-tuple."""
     if isinstance(w, tuple | list):
-        return Word(str(w[0]), float(w[1]), float(w[2]))
-    return Word(str(w.text), float(w.start_s), float(w.end_s))
+        return Timed(str(w[0]), float(w[1]), float(w[2]))
+    return Timed(str(w.text), float(w.start_s), float(w.end_s))
 
 
 def join_words(words: Sequence[str], language: str) -> str:
@@ -58,11 +53,11 @@ def join_words(words: Sequence[str], language: str) -> str:
     return out
 
 
-def _length(words: list[Word], language: str) -> int:
+def _length(words: list[Timed], language: str) -> int:
     return len(join_words([w.text for w in words], language))
 
 
-def _split(words: list[Word], limit: int, language: str) -> list[list[Word]]:
+def _split(words: list[Timed], limit: int, language: str) -> list[list[Timed]]:
     """A sentence in pieces of at most `limit` characters: halves as even as they can be,
     preferring a clause end (a comma) as the place to split."""
     if _length(words, language) <= limit or len(words) < 2:
@@ -84,14 +79,14 @@ def cues_from_words(narration: Sequence[tuple[float, Sequence[Any]]], language: 
     it shows from its first word's start to its last word's end plus a short hold, at least
     0.8 s where the next cue leaves room, and never overlaps the next."""
     limit = MAX_LINES * (max_chars or LINE_CHARS.get(language, LINE_CHARS["en"]))
-    groups: list[list[Word]] = []
+    groups: list[list[Timed]] = []
     for offset, words in sorted(narration, key=lambda n: n[0]):
-        sentence: list[Word] = []
+        sentence: list[Timed] = []
         for raw in words:
             w = _word(raw)
             if not w.text.strip():
                 continue
-            w = Word(w.text.strip(), offset + w.start_s, offset + w.end_s)
+            w = Timed(w.text.strip(), offset + w.start_s, offset + w.end_s)
             if sentence and w.start_s - sentence[-1].end_s > PAUSE_S:
                 groups += _split(sentence, limit, language)
                 sentence = []
