@@ -36,6 +36,7 @@ class _GrpcService:
     name = ""
     grpc_service = ""
     models: tuple[str, ...] = ()  # Triton models it calls: loaded even when CATWALK_MODELS names a subset
+    module = ""  # what `python -m` runs; "" = services.<name>
 
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
@@ -66,17 +67,15 @@ class _GrpcService:
 
     def start(self) -> dict[str, Any]:
         s = self.settings
-        pid = spawn([sys.executable, "-m", f"services.{self.name}"], self.log,
+        before = self._before_spawn()
+        pid = spawn([sys.executable, "-m", self.module or f"services.{self.name}"], self.log,
                     env=self.environment(), cwd=REPO_ROOT)
-        record = {
-            "pid": pid,
-            "endpoint": self.endpoint,
-            "metrics": f"http://{s.host}:{self.ports()[1]}/metrics",
-            "log": str(self.log),
-        }
+        record = {"pid": pid, "endpoint": self.endpoint, "log": str(self.log), **before}
+        if self.ports():
+            record["metrics"] = f"http://{s.host}:{self.ports()[1]}/metrics"
         try:
             if not wait_until(lambda: not alive(pid) or self.health(record)[0], s.start_timeout_s, 0.2):
-                raise StackError(self.name, f"not SERVING after {s.start_timeout_s:.0f}s "
+                raise StackError(self.name, f"not healthy after {s.start_timeout_s:.0f}s "
                                  f"({self.health(record)[1]}); see {self.log}")
             if not alive(pid):
                 raise StackError(self.name, f"exited while starting; see {self.log}")
@@ -84,6 +83,10 @@ class _GrpcService:
             self.stop(record)
             raise
         return record
+
+    def _before_spawn(self) -> dict[str, Any]:
+        """What the record needs to know from before the process starts."""
+        return {}
 
     def health(self, record: dict[str, Any]) -> tuple[bool, str]:
         return health_check(record["endpoint"], self.grpc_service)
@@ -125,6 +128,7 @@ class VideoJobsWorker(_GrpcService):
     row (registered after the spawn) has a fresh heartbeat."""
 
     name = "video_jobs_worker"
+    module = "services.video_jobs.worker"
     models = ("tryon_video_tracks",)  # the flow's render step
     HEARTBEAT_FRESH_S = 30
 
@@ -150,27 +154,15 @@ class VideoJobsWorker(_GrpcService):
     def _database(self) -> str:
         return dsn(self.settings.host, self.settings.postgres_port)
 
-    def start(self) -> dict[str, Any]:
+    def _before_spawn(self) -> dict[str, Any]:
+        """The newest worker row so far: health waits for one registered after it."""
         import sqlalchemy as sa
 
-        s = self.settings
         engine = sa.create_engine(self._database(), poolclass=sa.pool.NullPool)
         with engine.connect() as conn:
             before = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM procrastinate_workers")).scalar_one()
         engine.dispose()
-        pid = spawn([sys.executable, "-m", "services.video_jobs.worker"], self.log,
-                    env=self.environment(), cwd=REPO_ROOT)
-        record = {"pid": pid, "endpoint": self.endpoint, "log": str(self.log), "workers_after": int(before)}
-        try:
-            if not wait_until(lambda: not alive(pid) or self.health(record)[0], s.start_timeout_s, 0.2):
-                raise StackError(self.name, f"not registered with procrastinate after {s.start_timeout_s:.0f}s; "
-                                 f"see {self.log}")
-            if not alive(pid):
-                raise StackError(self.name, f"exited while starting; see {self.log}")
-        except BaseException:
-            self.stop(record)
-            raise
-        return record
+        return {"workers_after": int(before)}
 
     def health(self, record: dict[str, Any]) -> tuple[bool, str]:
         import sqlalchemy as sa
