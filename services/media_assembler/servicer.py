@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import io
 import math
 import queue
 import re
@@ -32,19 +33,6 @@ from services.common.deadlines import remaining_s
 from services.common.errors import FailedPrecondition, NotFound, Unavailable, invalid
 from services.media_assembler import convert
 
-
-@contextlib.contextmanager
-def _music_errors(field: str | None = None) -> Iterator[None]:
-    """The music library's refusals as statuses (`field` renames the library's own field)."""
-    try:
-        yield
-    except music.InvalidMusic as exc:
-        raise invalid(field or exc.field, str(exc)) from None
-    except music.TrackNotFound as exc:
-        raise NotFound(str(exc)) from None
-    except music.NoMusicForStyle as exc:
-        raise FailedPrecondition(str(exc)) from None
-
 JOBS_BUCKET = "catwalk-jobs"
 CLIP_BUCKETS = ("catwalk-jobs", "catwalk-library")
 MAX_SHOTS = 64
@@ -59,6 +47,25 @@ ASPECT = {pb.ASPECT_UNSPECIFIED: "9:16", pb.ASPECT_9_16: "9:16", pb.ASPECT_16_9:
           pb.ASPECT_1_1: "1:1", pb.ASPECT_3_4: "3:4"}
 DEFAULT_CROSSFADE_S = 0.3
 log = structlog.get_logger("catwalk.media_assembler")
+
+
+def _check_key(field: str, key: str) -> None:
+    """An S3 key this service may write."""
+    if not KEY.match(key):
+        raise invalid(field, "an S3 key of letters, digits and ./_-@+=, without '..' or a leading '/'")
+
+
+@contextlib.contextmanager
+def _music_errors(field: str | None = None) -> Iterator[None]:
+    """The music library's refusals as statuses (`field` renames the library's own field)."""
+    try:
+        yield
+    except music.InvalidMusic as exc:
+        raise invalid(field or exc.field, str(exc)) from None
+    except music.TrackNotFound as exc:
+        raise NotFound(str(exc)) from None
+    except music.NoMusicForStyle as exc:
+        raise FailedPrecondition(str(exc)) from None
 
 
 class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
@@ -85,8 +92,8 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
         return pb.ListVoicesResponse(voices=[convert.voice(v) for v in voice.list_voices(request.language or None)])
 
     def Synthesize(self, request: pb.SynthesizeRequest, context: grpc.ServicerContext) -> pb.Speech:
-        if request.output_key and not KEY.match(request.output_key):
-            raise invalid("output_key", "an S3 key of letters, digits and ./_-@+=, without '..' or a leading '/'")
+        if request.output_key:
+            _check_key("output_key", request.output_key)
         try:
             speech = voice.synthesize(request.text, request.voice, request.rate or 1.0)
         except voice.VoiceError as exc:
@@ -204,8 +211,7 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
             raise invalid("aspect", f"{request.aspect} is not an Aspect")
         if request.resolution not in SHORT_SIDE:
             raise invalid("resolution", f"{request.resolution} is not a Resolution")
-        if not request.output_key or not KEY.match(request.output_key):
-            raise invalid("output_key", "an S3 key of letters, digits and ./_-@+=, without '..' or a leading '/'")
+        _check_key("output_key", request.output_key)
         crossfade = request.crossfade_s
         if not math.isfinite(crossfade) or crossfade > 1.0:
             raise invalid("crossfade_s", f"{crossfade}: 0..1 s (negative: hard cuts)")
@@ -241,8 +247,6 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
         return path
 
     def _put(self, key: str, data: bytes, content_type: str) -> None:
-        import io
-
         self._upload(lambda: self.s3.put_object(JOBS_BUCKET, key, io.BytesIO(data), len(data),
                                                   content_type=content_type))
 
