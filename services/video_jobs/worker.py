@@ -12,7 +12,6 @@ and put back in the queue for another worker, so nothing is lost.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import signal
 import threading
@@ -24,7 +23,7 @@ from typing import Any
 import procrastinate
 import structlog
 
-from catwalk.jobs import callbacks, queue, store
+from catwalk.jobs import callbacks, flow, queue, store
 from catwalk.library.db import session
 from catwalk.v1 import video_jobs_pb2
 from services.common.backends import Backends
@@ -63,14 +62,17 @@ class JobRunner:
         self.s3 = settings.backends.s3()
         self.env = env
         self.stopping = threading.Event()
-        self._flow: Any = None
-        self._flow_env: Any = None
+        self._flow_env: flow.FlowEnv | None = None
 
-    def _load_flow(self) -> Any:
-        if self._flow is None:
-            self._flow = importlib.import_module("catwalk.jobs.flow")
-            self._flow_env = self._flow.FlowEnv.from_env(self.env)
-        return self._flow
+    def _env(self) -> flow.FlowEnv:
+        """The flow's channels and settings, made by the first job (a worker that runs none opens nothing)."""
+        if self._flow_env is None:
+            self._flow_env = flow.FlowEnv.from_env(self.env)
+        return self._flow_env
+
+    def close(self) -> None:
+        if self._flow_env is not None:
+            self._flow_env.close()  # channels, and Triton's shared-memory regions
 
     def run_job(self, job_id: str, last_attempt: bool) -> None:
         with structlog.contextvars.bound_contextvars(job_id=job_id):
@@ -80,22 +82,16 @@ class JobRunner:
                 log.info("job skipped: already final")
                 return
             log.info("job started", attempt=record.attempts)
-            try:
-                flow = self._load_flow()
-            except ImportError as exc:
-                self._finish(job_id, "failed", error={"code": "UNIMPLEMENTED", "step": "",
-                                                      "message": f"this worker has no video flow ({exc})"})
-                return
             request = video_jobs_pb2.CreateVideoJobRequest.FromString(record.request)
             progress, cancelled = self._progress(job_id), self._cancelled(job_id)
             started = time.monotonic()
             try:
-                result = flow.run_flow(job_id, request, self._flow_env, progress, cancelled)
+                result = flow.run_flow(job_id, request, self._env(), progress, cancelled)
             except flow.FlowCancelled:
                 if self.stopping.is_set() and not self._cancel_requested(job_id):
                     log.info("job handed back: worker stopping")
                     raise queue.Retryable("the worker stopped; another one resumes the job") from None
-                flow.remove_outputs(job_id, self._flow_env)
+                flow.remove_outputs(job_id, self._env())
                 self._finish(job_id, "cancelled")
                 return
             except flow.FlowFailed as exc:
@@ -202,6 +198,7 @@ async def _run(settings: WorkerSettings, runner: JobRunner) -> None:
             pass
         finally:
             stalled.cancel()
+            runner.close()
     log.info("worker stopped")
 
 
