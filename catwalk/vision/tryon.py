@@ -189,45 +189,71 @@ def render_tryon(frames: Tensor, parse: Tensor, keypoints: Tensor, g: GarmentGeo
     (y0, y1, x0, x1), out, alpha, a_eff, lm = _render(small, parse_s, kp, g, grid_stride, sigma_frames)
     lm[..., :2] = (((lm[..., :2] + 0.5) * factor - 0.5) + corner) * lm[..., 2:]
     base = small[:, y0:y1, x0:x1].permute(0, 3, 1, 2).float().div_(255)
-    change = torch.cat([out - (1 - a_eff) * base, a_eff], 1)  # premultiplied colour and its alpha
-    ch, cw = (y1 - y0) * factor, (x1 - x0) * factor
-    change = _upsample_uint8(change, ch, cw)  # [T, ch, cw, 4]
-    garment = _upsample_uint8(alpha, ch, cw)[..., 0] >= 128
-    Y0, X0 = top + y0 * factor, left + x0 * factor
-    labels = parse[:, Y0:Y0 + ch, X0:X0 + cw]
+    change = _to_uint8(torch.cat([out - (1 - a_eff) * base, a_eff], 1))  # premultiplied colour and its alpha
+    box = (top + y0 * factor, left + x0 * factor, (y1 - y0) * factor, (x1 - x0) * factor)
+    apply = apply_change_cv2 if frames.device.type == "cpu" else apply_change_torch
+    return (*apply(frames, parse, change, _to_uint8(alpha), box), lm)
+
+
+def apply_change_torch(frames: Tensor, parse: Tensor, change: Tensor, alpha: Tensor,
+                       box: tuple[int, int, int, int]) -> tuple[Tensor, Tensor]:
+    """The change made at the working resolution, applied to the full-resolution frames:
+    `change` (premultiplied colour + alpha) and the garment's `alpha` uint8 [T, h', w', 4 | 1]
+    are upsampled (bilinear) to the box (top, left, height, width) and composited over
+    `frames` uint8 [T, H, W, 3], except on the protected parts of `parse` [T, H, W], which
+    stay exactly untouched. -> (dressed frames, garment mask 0/255 [T, H, W])."""
+    y0, x0, h, w = box
+    change = _upsample_uint8(change, h, w)
+    garment = _upsample_uint8(alpha, h, w)[..., 0] >= 128
+    labels = parse[:, y0:y0 + h, x0:x0 + w]
     protect = torch.zeros_like(labels, dtype=torch.bool)
     for part in PROTECTED:
         protect |= labels == part
     change.masked_fill_(protect[..., None], 0)
     result = frames.clone()
-    result[:, Y0:Y0 + ch, X0:X0 + cw] = over_uint8(change, frames[:, Y0:Y0 + ch, X0:X0 + cw])
-    mask = torch.zeros(t_len, h, w, dtype=torch.uint8, device=frames.device)
-    mask[:, Y0:Y0 + ch, X0:X0 + cw] = (garment & ~protect).to(torch.uint8) * 255
-    return result, mask, lm
+    result[:, y0:y0 + h, x0:x0 + w] = over_uint8(change, frames[:, y0:y0 + h, x0:x0 + w])
+    mask = torch.zeros_like(parse)
+    mask[:, y0:y0 + h, x0:x0 + w] = (garment & ~protect).to(torch.uint8) * 255
+    return result, mask
+
+
+_KEEP = np.full(256, 255, np.uint8)  # parse label -> 255 if a change may touch it, 0 if protected
+_KEEP[list(PROTECTED)] = 0
+
+
+def apply_change_cv2(frames: Tensor, parse: Tensor, change: Tensor, alpha: Tensor,
+                     box: tuple[int, int, int, int]) -> tuple[Tensor, Tensor]:
+    """`apply_change_torch` on a CPU: frame by frame in OpenCV's saturating uint8 kernels,
+    written straight into the outputs' box (several times faster than torch's float and
+    masked ops, which made this full-resolution step cost more than the try-on itself)."""
+    y0, x0, h, w = box
+    labels, small, small_alpha = parse.numpy(), change.numpy(), alpha.numpy()
+    result = frames.numpy().copy()
+    mask = np.zeros(labels.shape, np.uint8)
+    for t in range(len(result)):
+        keep = cv2.LUT(labels[t, y0:y0 + h, x0:x0 + w], _KEEP)
+        garment = cv2.resize(small_alpha[t], (w, h), interpolation=cv2.INTER_LINEAR)
+        cv2.threshold(garment, 127, 255, cv2.THRESH_BINARY, dst=garment)
+        cv2.bitwise_and(garment, keep, dst=mask[t, y0:y0 + h, x0:x0 + w])
+        rgba = cv2.resize(small[t], (w, h), interpolation=cv2.INTER_LINEAR)
+        rgba = cv2.bitwise_and(rgba, rgba, mask=keep)
+        inverse = cv2.cvtColor(cv2.bitwise_not(cv2.extractChannel(rgba, 3)), cv2.COLOR_GRAY2RGB)
+        roi = result[t, y0:y0 + h, x0:x0 + w]
+        under = cv2.multiply(roi, inverse, scale=1 / 255)
+        cv2.add(cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB), under, dst=roi)
+    return torch.from_numpy(result), torch.from_numpy(mask)
 
 
 def _upsample_uint8(x: Tensor, h: int, w: int) -> Tensor:
-    """float [T, C, h', w'] in 0..1 -> uint8 [T, h, w, C], bilinear (torch's uint8
-    channels-last kernel: several times faster than float on a CPU)."""
-    x8 = x.mul(255).round_().clamp_(0, 255).to(torch.uint8).contiguous(memory_format=torch.channels_last)
-    return F.interpolate(x8, size=(h, w), mode="bilinear", align_corners=False).permute(0, 2, 3, 1)
+    """uint8 [T, h', w', C] -> uint8 [T, h, w, C], bilinear (torch's uint8 channels-last
+    kernel: several times faster than float on a CPU)."""
+    x = x.permute(0, 3, 1, 2).contiguous(memory_format=torch.channels_last)
+    return F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False).permute(0, 2, 3, 1)
 
 
 def over_uint8(change: Tensor, frames: Tensor) -> Tensor:
     """Premultiplied colour + alpha uint8 [T, h, w, 4] over frames uint8 [T, h, w, 3]:
-    colour + frames * (255 - alpha) / 255. On a CPU OpenCV's saturating uint8 kernels do it
-    in one pass per op (about 2x torch's float path at 720x1280); elsewhere torch."""
-    if change.device.type == "cpu":
-        t, h, w, _ = change.shape
-        c = change.numpy().reshape(t * h, w, 4)
-        inverse = cv2.cvtColor(np.ascontiguousarray(255 - c[..., 3]), cv2.COLOR_GRAY2RGB)
-        under = cv2.multiply(np.ascontiguousarray(frames.numpy()).reshape(t * h, w, 3), inverse, scale=1 / 255)
-        return torch.from_numpy(cv2.add(np.ascontiguousarray(c[..., :3]), under).reshape(t, h, w, 3))
-    return over_uint8_torch(change, frames)
-
-
-def over_uint8_torch(change: Tensor, frames: Tensor) -> Tensor:
-    """`over_uint8` in torch float, for any device."""
+    colour + frames * (255 - alpha) / 255, in float."""
     c = change.float().div_(255)
     out = c[..., :3] + (1 - c[..., 3:]) * frames.float().div_(255)
     return out.mul_(255).round_().clamp_(0, 255).to(torch.uint8)
@@ -261,8 +287,8 @@ def _fill(keypoints: Tensor, seen: Tensor) -> Tensor:
 
 
 def _to_uint8(x: Tensor) -> Tensor:
-    """float [T, 3, h, w] 0..1 -> uint8 [T, h, w, 3]."""
-    return x.mul(255).round_().clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
+    """float [T, C, h, w] 0..1 -> uint8 [T, h, w, C], contiguous."""
+    return x.mul(255).round_().clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
 
 
 def _render(frames: Tensor, parse: Tensor, keypoints: Tensor, g: GarmentGeometry, grid_stride: int,
