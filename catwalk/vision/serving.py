@@ -65,6 +65,22 @@ def check_image(name: str, image: np.ndarray) -> None:
         )
 
 
+class _Done:
+    """A call made at once, with a Future's `result()` (raises what the call raised)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self._error: BaseException | None = None
+        try:
+            self._value = fn(*args)
+        except Exception as exc:
+            self._error = exc
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def _batch(items: list[np.ndarray], dtype: np.dtype) -> np.ndarray:
     """A request's items as one [N, ...] array, copied only when it must be (a video model's
     single 16-frame 720p clip is 44 MB: each needless copy costs ~15 ms)."""
@@ -102,15 +118,15 @@ class BatchedModel(ABC):
             for out in config["output"]
         }
         params = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
-        workers = int(params.get("worker_threads", "0")) or (os.cpu_count() or 1)
+        self.workers = int(params.get("worker_threads", "0")) or (os.cpu_count() or 1)
         # The pool parallelises across frames; OpenCV's own threads would oversubscribe the cores.
         cv2.setNumThreads(1)
-        self.pool = ThreadPoolExecutor(workers, thread_name_prefix=self.model_name)
+        self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix=self.model_name) if self.workers > 1 else None
         self.logger = pb_utils.Logger
         self.setup(params)
         torch = sys.modules.get("torch")  # a torch model's own intra-op threads, for the operator
         extra = f", torch {torch.get_num_threads()} intra-op threads" if torch else ""
-        self.logger.log_info(f"{self.model_name}: ready with {workers} worker threads{extra}")
+        self.logger.log_info(f"{self.model_name}: ready with {self.workers} worker threads{extra}")
 
     def execute(self, requests: list[Any]) -> list[Any]:
         # Gather every item of every well-formed request, so the pool sees the whole batch.
@@ -122,7 +138,10 @@ class BatchedModel(ABC):
             except VisionInputError as exc:
                 errors[r] = pb_utils.TritonError(str(exc), pb_utils.TritonError.INVALID_ARG)
 
-        futures = [self.pool.submit(self.process, *arrays) for _, arrays in items]
+        # One worker: run inline. Here, on the stub's main thread, malloc reuses its main arena;
+        # a pool thread's arena cost the try-on renderer 10-30% in page faults.
+        run = self.pool.submit if self.pool else _Done
+        futures = [run(self.process, *arrays) for _, arrays in items]
         results: list[list[dict[str, np.ndarray]]] = [[] for _ in requests]
         for (r, _), future in zip(items, futures, strict=True):
             try:
@@ -149,7 +168,8 @@ class BatchedModel(ABC):
         return responses
 
     def finalize(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     # -- helpers ---------------------------------------------------------------------
 
