@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import astuple, dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 import tritonclient.grpc as grpcclient
@@ -129,29 +131,61 @@ def _json(config) -> str:
     return MessageToJson(config, preserving_proto_field_name=True)
 
 
+class _Regions:
+    """System shared-memory regions registered with the server, all given back at the end."""
+
+    def __init__(self, client: grpcclient.InferenceServerClient) -> None:
+        self.client = client
+        self.made: list[tuple[str, Any]] = []
+
+    def new(self, name: str, nbytes: int) -> Any:
+        region = f"catwalk_bench_{os.getpid()}_{len(self.made)}_{name}"
+        handle = shm.create_shared_memory_region(region, "/" + region, nbytes)
+        self.made.append((region, handle))
+        self.client.register_system_shared_memory(region, "/" + region, nbytes)
+        return region, handle
+
+    def close(self) -> None:
+        for region, handle in self.made:
+            self.client.unregister_system_shared_memory(region)
+            shm.destroy_shared_memory_region(handle)
+
+
 @contextlib.contextmanager
-def _request_tensors(client: grpcclient.InferenceServerClient, inputs: Mapping[str, np.ndarray],
-                     shared_memory: bool) -> Iterator[list[grpcclient.InferInput]]:
-    """The request's input tensors: by value, or in system shared memory regions that
-    every request of the run reads (the inputs never change)."""
-    tensors, regions = [], []
+def _request_tensors(client: grpcclient.InferenceServerClient, model: str, inputs: Mapping[str, np.ndarray],
+                     shared_memory: bool, slots: int, timeout_s: float,
+                     ) -> Iterator[queue.SimpleQueue[tuple[list[grpcclient.InferInput], list | None]]]:
+    """Request tensors for `slots` requests in flight at once: inputs by value, or in system
+    shared memory that every request reads (they never change); with shared memory, each slot
+    also has output regions of its own, sized by one request first (the warm-up), so
+    results land there as the orchestrator's do instead of crossing gRPC."""
+    regions = _Regions(client)
     try:
+        tensors = []
         for name, array in inputs.items():
             array = np.ascontiguousarray(array)
             tensor = input_tensor(name, array, by_value=not shared_memory)
             if shared_memory:
-                region = f"catwalk_bench_{os.getpid()}_{name}"
-                handle = shm.create_shared_memory_region(region, "/" + region, array.nbytes)
-                regions.append((region, handle))
+                region, handle = regions.new(name, array.nbytes)
                 shm.set_shared_memory_region(handle, [array])
-                client.register_system_shared_memory(region, "/" + region, array.nbytes)
                 tensor.set_shared_memory(region, array.nbytes)
             tensors.append(tensor)
-        yield tensors
+        warm = client.infer(model, tensors, client_timeout=timeout_s)  # also pays first-call set-up
+        free: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(slots):
+            outputs = None
+            if shared_memory:
+                outputs = []
+                for out in warm.get_response().outputs:
+                    nbytes = warm.as_numpy(out.name).nbytes
+                    region, _ = regions.new(out.name, nbytes)
+                    requested = grpcclient.InferRequestedOutput(out.name)
+                    requested.set_shared_memory(region, nbytes)
+                    outputs.append(requested)
+            free.put((tensors, outputs))
+        yield free
     finally:
-        for region, handle in regions:
-            client.unregister_system_shared_memory(region)
-            shm.destroy_shared_memory_region(handle)
+        regions.close()
 
 
 def run(
@@ -164,43 +198,41 @@ def run(
     shared_memory: bool = True,
     timeout_s: float = 120.0,
 ) -> BenchResult:
-    """Send `requests` requests, at most `concurrency` in flight, and measure. Inputs go
-    through system shared memory by default, as the orchestrator sends frames: the
-    figures are then the server's, not gRPC's copying of megabytes per frame."""
+    """Send `requests` requests, at most `concurrency` in flight, and measure. Inputs and
+    outputs go through system shared memory by default, as the orchestrator's frames do:
+    the figures are then the server's, not gRPC's copying of megabytes per frame."""
     client = grpcclient.InferenceServerClient(url)
     # Frames per request: a video model's FRAMES are [clips, T, H, W, 3], an image model's [N, H, W, 3].
     frames = inputs.get("FRAMES")
     items = frames.shape[0] * frames.shape[1] if frames is not None and frames.ndim == 5 else \
         next(iter(inputs.values())).shape[0]
-    with _request_tensors(client, inputs, shared_memory) as tensors, \
-            dynamic_batching(client, model, batching):
+    with dynamic_batching(client, model, batching):
         models = [model] + [m for m in composing_models(client, model) if m != model]
-        # One warm-up request: first calls pay for lazy set-up in the models.
         start_counts = _counts(client, model)
-        client.infer(model, tensors, client_timeout=timeout_s)
-        _settle(client, model, start_counts.requests + 1)
-        before = {m: _counts(client, m) for m in models}
-        latencies: list[float] = []
-        failures: list[str] = []
-        slots = threading.Semaphore(concurrency)
-        done = threading.Semaphore(0)
+        with _request_tensors(client, model, inputs, shared_memory, concurrency, timeout_s) as free:
+            _settle(client, model, start_counts.requests + 1)  # the warm-up request
+            before = {m: _counts(client, m) for m in models}
+            latencies: list[float] = []
+            failures: list[str] = []
+            done = threading.Semaphore(0)
 
-        def finished(started: float, result, error) -> None:  # tritonclient passes result=, error=
-            if error is None:
-                latencies.append((time.perf_counter() - started) * 1000)
-            else:
-                failures.append(str(error))
-            slots.release()
-            done.release()
+            def finished(slot, started: float, result, error) -> None:  # tritonclient passes result=, error=
+                if error is None:
+                    latencies.append((time.perf_counter() - started) * 1000)
+                else:
+                    failures.append(str(error))
+                free.put(slot)
+                done.release()
 
-        start = time.perf_counter()
-        for _ in range(requests):
-            slots.acquire()
-            client.async_infer(model, tensors, callback=partial(finished, time.perf_counter()),
-                               client_timeout=timeout_s)
-        for _ in range(requests):
-            done.acquire()
-        wall = time.perf_counter() - start
+            start = time.perf_counter()
+            for _ in range(requests):
+                slot = free.get()
+                tensors, outputs = slot
+                client.async_infer(model, tensors, callback=partial(finished, slot, time.perf_counter()),
+                                   outputs=outputs, client_timeout=timeout_s)
+            for _ in range(requests):
+                done.acquire()
+            wall = time.perf_counter() - start
         _settle(client, model, before[model].requests + len(latencies))
         after = {m: _counts(client, m) for m in models}
     client.close()
