@@ -15,6 +15,7 @@ from catwalk.quality import (
     JitterMeter,
     ShotFrame,
     ShotQuality,
+    ShotQualityMeter,
     faces_found,
     garment_coverage_iou,
     garment_delta_e,
@@ -383,6 +384,27 @@ def test_an_untouched_render_scores_its_own_truth(walk):
     noisy[..., :2] += np.random.default_rng(3).normal(0, 1.5, noisy[..., :2].shape)
     assert jitter_ratio(noisy, tracks) > JITTER_RATIO_TARGET  # 1.5 px of detector noise fails the target
     assert jitter_ratio(tracks, tracks) == 1.0
+
+
+def test_colour_every_measures_every_nth_garment_frame():
+    """ΔE sampled on every 3rd frame showing the garment (the first always); garment frames,
+    coverage and jitter still count every frame; a bad setting is refused."""
+    red, navy = GARMENT_COLOURS["red"], GARMENT_COLOURS["navy"]
+    colours = [navy if i == 3 else red for i in range(8)]  # frame 3 is off-colour, and not sampled
+    empty = np.zeros_like(FULL)
+
+    def frame(i: int) -> ShotFrame:
+        mask = empty if i == 0 else FULL  # frame 0 hides the garment: sampling starts at frame 1
+        return ShotFrame(flat(colours[i]), mask, FULL, np.array([[10.0, 20.0 + i]]), np.array([[10.0, 20.0 + i]]))
+
+    q = shot_quality(flat(red), FULL, (frame(i) for i in range(8)), colour_every=3)
+    assert q.frames == q.coverage_frames == 8 and q.garment_frames == 7 and q.colour_frames == 3  # frames 1, 4, 7
+    every = shot_quality(flat(red), FULL, (frame(i) for i in range(8)))
+    assert every.colour_frames == every.garment_frames == 7
+    assert q.garment_delta_e_max <= 3.0 < every.garment_delta_e_max  # frame 3 was not sampled
+    assert q.jitter_ratio == every.jitter_ratio and q.coverage_iou == every.coverage_iou
+    with pytest.raises(ValueError, match="colour_every"):
+        ShotQualityMeter(flat(red), FULL, colour_every=0)
 
 
 def test_shot_quality_of_the_studio_clip(walk):
