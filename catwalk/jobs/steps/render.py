@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -36,6 +37,7 @@ from catwalk.quality.figures import ShotFrame, ShotQualityMeter
 
 MODEL = "tryon_video_tracks"
 RENDER_MARGIN_S = 0.4  # PlanCuts moves a cut by at most 0.35 s
+COLOUR_EVERY = 5  # ΔE on every 5th frame showing the garment (5 a second): it was half the step's own time
 
 
 @dataclass(frozen=True)
@@ -122,28 +124,44 @@ class _Pace:
 
 def _dress(run: StepRun, triton: TritonSession, clip: _Clip, garment: ProductGarment, parts: list[int],
            pace: _Pace, label: str) -> Iterator[tuple[np.ndarray, ShotFrame]]:
-    """The dressed frames with what each is measured on, chunk by chunk (cancellation checked between)."""
+    """The dressed frames with what each is measured on, chunk by chunk. The next chunk is
+    already in Triton while this one is measured and encoded, so neither side waits on the
+    other (cancellation is checked before each request and polled during it)."""
     n = len(clip.frames)
-    for start in range(0, n, run.env.chunk_frames):
+    starts = range(0, n, run.env.chunk_frames)
+    target = np.zeros(256, bool)  # parse label -> in the region the garment should cover
+    target[parts] = True
+
+    def infer(start: int) -> tuple[int, dict[str, np.ndarray]]:
         run.check_cancelled()
-        stop = min(n, start + run.env.chunk_frames)
-        frames = np.stack(clip.frames[start:stop])
+        frames = np.stack(clip.frames[start:start + run.env.chunk_frames])
         t, h, w = frames.shape[:3]
-        began = time.perf_counter()
-        out = triton.infer(STEP, MODEL, {
+        stop = start + t
+        return start, triton.infer(STEP, MODEL, {
             "FRAMES": frames[None], "PARSE": clip.parse[start:stop][None],
             "KEYPOINTS": clip.keypoints[start:stop][None], "GARMENT_PHOTO": garment.rgb[None],
         }, {"DRESSED": ((1, t, h, w, 3), np.uint8), "GARMENT_MASKS": ((1, t, h, w), np.uint8),
             "GARMENT_TRACKS": ((1, t, 14, 3), np.float32)}, run.env.triton_deadline_s, run.cancelled)
-        pace.add(t, time.perf_counter() - began)
-        run.report(pace.done / pace.total, pace.eta(),
-                   f"{label}: frames {stop}/{n} ({pace.done / max(pace.seconds, 1e-9):.1f} frames/s)")
-        for k in range(t):
-            target = np.isin(clip.parse[start + k], parts)
-            yield out["DRESSED"][0, k], ShotFrame(
-                image=out["DRESSED"][0, k], garment_mask=out["GARMENT_MASKS"][0, k], target_mask=target,
-                garment_points=out["GARMENT_TRACKS"][0, k][GARMENT_TRACK],
-                pose_points=clip.keypoints[start + k][POSE_TRACK])
+
+    with ThreadPoolExecutor(1, thread_name_prefix="render-ahead") as ahead:
+        pending = ahead.submit(infer, starts[0])
+        mark = time.perf_counter()
+        for i in range(len(starts)):
+            start, out = pending.result()
+            if i + 1 < len(starts):
+                pending = ahead.submit(infer, starts[i + 1])
+            t = out["DRESSED"].shape[1]
+            now = time.perf_counter()
+            pace.add(t, now - mark)
+            mark = now
+            run.report(pace.done / pace.total, pace.eta(),
+                       f"{label}: frames {start + t}/{n} ({pace.done / max(pace.seconds, 1e-9):.1f} frames/s)")
+            for k in range(t):
+                yield out["DRESSED"][0, k], ShotFrame(
+                    image=out["DRESSED"][0, k], garment_mask=out["GARMENT_MASKS"][0, k],
+                    target_mask=target[clip.parse[start + k]],
+                    garment_points=out["GARMENT_TRACKS"][0, k][GARMENT_TRACK],
+                    pose_points=clip.keypoints[start + k][POSE_TRACK])
 
 
 def _attempt(run: StepRun, triton: TritonSession, shot: PlannedShot, template: TemplateRef, garment: ProductGarment,
@@ -153,7 +171,7 @@ def _attempt(run: StepRun, triton: TritonSession, shot: PlannedShot, template: T
     out_s = in_s + min(length, template.duration_s)
     began = time.perf_counter()
     clip = _segment(run, template, in_s, clip_end(template, out_s), workdir)
-    meter = ShotQualityMeter(garment.rgb, garment.mask)
+    meter = ShotQualityMeter(garment.rgb, garment.mask, colour_every=COLOUR_EVERY)
 
     def frames() -> Iterator[np.ndarray]:
         for image, measured in _dress(run, triton, clip, garment, parts, pace, f"shot {shot.index} ({template.name})"):
