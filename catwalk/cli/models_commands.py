@@ -161,7 +161,8 @@ def infer_command(
     client = _client()
     try:
         arrays = _parse_inputs(client, name, inputs)
-        missing = [i.name for i in client.get_model_config(name).config.input if i.name not in arrays]
+        missing = [i.name for i in client.get_model_config(name).config.input
+                   if i.name not in arrays and not i.optional]
         if missing:
             fail(f"missing --input for {', '.join(missing)}")
         outputs = run_inference(client, name, arrays)
@@ -216,7 +217,8 @@ def bench_command(
     client = _client()
     try:
         given = _parse_inputs(client, name, inputs)
-        wanted = [i.name for i in client.get_model_config(name).config.input if i.name not in given]
+        wanted = [i.name for i in client.get_model_config(name).config.input
+                  if i.name not in given and not i.optional]
         arrays = {**given, **sample_inputs(client, wanted, width, height, batch)}
         step(f"{name}: {requests} requests of {batch}×{width}x{height}, concurrency {concurrency}, "
              f"dynamic batching {'off' if no_batching else 'on'}")

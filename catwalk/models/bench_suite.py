@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         client = connect(url)
         for model in args.models.split(","):
             layouts.update({step: _layout(client, step, cores) for step in bench.composing_models(client, model)})
-            names = [i.name for i in client.get_model_config(model).config.input]
+            names = [i.name for i in client.get_model_config(model).config.input if not i.optional]
             video = "FRAMES" in names
             inputs = (sample_clip(client, names, WIDTH, HEIGHT, CLIP_FRAMES) if video
                       else sample_inputs(client, names, WIDTH, HEIGHT, batch=1))

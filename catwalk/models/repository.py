@@ -12,7 +12,7 @@ from google.protobuf import text_format
 from tritonclient.grpc import model_config_pb2 as mc
 
 CONFIG_VARIANTS = ("config.pbtxt", "configs/gpu.pbtxt")  # default (CPU) and GPU variant
-_ROW = re.compile(r"^\|\s*`?([A-Z_]+)`?\s*\|\s*(input|output)\s*\|\s*([A-Z0-9]+)\s*\|\s*`?(\[[^\]]*\])`?\s*\|")
+_ROW = re.compile(r"^\|\s*`?([A-Z_]+)`?\s*\|\s*(input(?:, optional)?|output)\s*\|\s*([A-Z0-9]+)\s*\|\s*`?(\[[^\]]*\])`?\s*\|")
 
 
 @dataclass
@@ -125,8 +125,11 @@ def _check_model(repository: Path, info: ModelInfo, models: dict[str, ModelInfo]
 
 
 def _io(config: mc.ModelConfig) -> list[tuple[str, str, int, str]]:
+    """(kind, name, type, dims) of every tensor; kind as the README writes it: input, "input,
+    optional" or output."""
+    inputs = [("input, optional" if t.optional else "input", t) for t in config.input]
     return [(kind, t.name, t.data_type, dims_text(t.dims))
-            for kind, ts in (("input", config.input), ("output", config.output)) for t in ts]
+            for kind, t in [*inputs, *(("output", t) for t in config.output)]]
 
 
 def _check_ensemble(info: ModelInfo, models: dict[str, ModelInfo]) -> list[str]:

@@ -92,7 +92,7 @@ class BatchedModel(ABC):
     """Base of the batching Python-backend models; see the module docstring."""
 
     #: Per-item input tensors, in the order `process` takes them. Each is [N, ...] in a
-    #: request; item i of a request is row i of every input.
+    #: request; item i of a request is row i of every input (None: an optional one left out).
     inputs: Sequence[str] = ()
 
     def setup(self, params: dict[str, str]) -> None:
@@ -173,10 +173,14 @@ class BatchedModel(ABC):
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _items(self, request: Any) -> list[Sequence[np.ndarray]]:
-        # Triton has already checked presence, dtype, rank and equal batch sizes.
-        arrays = [pb_utils.get_input_tensor_by_name(request, name).as_numpy() for name in self.inputs]
-        per_item: list[Sequence[np.ndarray]] = [tuple(a[i] for a in arrays) for i in range(arrays[0].shape[0])]
+    def _items(self, request: Any) -> list[Sequence[np.ndarray | None]]:
+        # Triton has already checked presence, dtype, rank and equal batch sizes; an optional
+        # input the request left out is None for every item.
+        tensors = [pb_utils.get_input_tensor_by_name(request, name) for name in self.inputs]
+        arrays = [None if t is None else t.as_numpy() for t in tensors]
+        size = arrays[0].shape[0]
+        per_item: list[Sequence[np.ndarray | None]] = [tuple(None if a is None else a[i] for a in arrays)
+                                                       for i in range(size)]
         for item in per_item:
             self.check(item)
         return per_item

@@ -86,19 +86,22 @@ class TryOnResult:
 def try_on(frames: np.ndarray, parse: np.ndarray, keypoints: np.ndarray, garment_image: np.ndarray,
            garment_mask: np.ndarray, garment_landmarks: np.ndarray, silhouette: Silhouette | int, *,
            grid_stride: int = 8, sigma_frames: float = 2.0, max_work_height: int = MAX_WORK_HEIGHT,
-           device: str | torch.device = "cpu") -> TryOnResult:
+           context: tuple[int, int] = (0, 0), device: str | torch.device = "cpu") -> TryOnResult:
     """Dress a clip (numpy in and out). frames [T, H, W, 3] uint8 RGB; parse [T, H, W] uint8
     `Part` labels; keypoints [T, 33, 4] KEYPOINTS convention; the garment's product photo
-    [h, w, 3] uint8, its mask [h, w] (> 0 = garment), LANDMARKS [14, 3] and SILHOUETTE.
-    VisionInputError names the tensor at fault."""
+    [h, w, 3] uint8, its mask [h, w] (> 0 = garment), LANDMARKS [14, 3] and SILHOUETTE;
+    `context` (before, after) frames that only inform the smoothing (`render_tryon`): the
+    result has T - before - after frames. VisionInputError names the tensor at fault."""
     _check_clip(frames, parse, keypoints)
+    context = _check_context(context, len(frames))
     h = parse.shape[1]
     g_scale = _photo_scale(keypoints, garment_landmarks, max(1, math.ceil(h / max_work_height)))
     geometry = prepare_garment(garment_image, garment_mask, garment_landmarks, silhouette, scale=g_scale)
     out, mask, lm = render_tryon(torch.from_numpy(np.ascontiguousarray(frames)).to(device),
                                  torch.from_numpy(np.ascontiguousarray(parse)).to(device),
                                  torch.from_numpy(np.asarray(keypoints, np.float32)).to(device), geometry,
-                                 grid_stride=grid_stride, sigma_frames=sigma_frames, max_work_height=max_work_height)
+                                 grid_stride=grid_stride, sigma_frames=sigma_frames, max_work_height=max_work_height,
+                                 context=context)
     return TryOnResult(out.cpu().numpy(), mask.cpu().numpy(), lm.cpu().numpy())
 
 
@@ -143,42 +146,54 @@ def _photo_scale(keypoints: np.ndarray, landmarks: np.ndarray, work_factor: int)
 
 
 def render_tryon(frames: Tensor, parse: Tensor, keypoints: Tensor, g: GarmentGeometry, *, grid_stride: int = 8,
-                 sigma_frames: float = 2.0, max_work_height: int = MAX_WORK_HEIGHT) -> tuple[Tensor, Tensor, Tensor]:
+                 sigma_frames: float = 2.0, max_work_height: int = MAX_WORK_HEIGHT,
+                 context: tuple[int, int] = (0, 0)) -> tuple[Tensor, Tensor, Tensor]:
     """frames uint8 [T, H, W, 3], parse uint8 [T, H, W], keypoints float [T, 33, 4] (one device)
-    -> (dressed frames uint8 [T, H, W, 3], garment mask uint8 [T, H, W] 0/255, landmarks [T, 14, 3]).
+    -> (dressed frames uint8 [T', H, W, 3], garment mask uint8 [T', H, W] 0/255, landmarks [T', 14, 3]).
+
+    `context` (before, after): the first and last frames of the clip only inform the temporal
+    smoothing; the T' = T - before - after between them are dressed and returned. A long video
+    sent in chunks with a few neighbouring frames either side is dressed as if it were whole
+    (without them each chunk's tracks are smoothed alone and the garment twitches at the seams).
 
     Frames taller than `max_work_height` are dressed at 1/n resolution (n an integer: area
     downsampling, parse sampled); the change (premultiplied colour and alpha) is upsampled and
     composited over the full-resolution frames, and face, hair and hands are protected at full
     resolution, so they stay exactly untouched."""
     t_len, h, w = parse.shape
+    before, after = context
+    keep = slice(before, t_len - after)
+    shown = frames[keep]
+    n = len(shown)
     seen = (keypoints[:, BODY_KEYPOINTS, 3] >= MIN_VISIBILITY).all(-1)  # [T] a person to dress
     if not bool(seen.all()):
-        if not bool(seen.any()):
-            return (frames.clone(), torch.zeros(t_len, h, w, dtype=torch.uint8, device=frames.device),
-                    torch.zeros(t_len, NUM_GARMENT_LANDMARKS, 3, device=frames.device))
+        if not bool(seen[keep].any()):
+            return (shown.clone(), torch.zeros(n, h, w, dtype=torch.uint8, device=frames.device),
+                    torch.zeros(n, NUM_GARMENT_LANDMARKS, 3, device=frames.device))
         filled = torch.where(seen[:, None, None], keypoints, _fill(keypoints, seen))
         result, mask, lm = render_tryon(frames, parse, filled, g, grid_stride=grid_stride, sigma_frames=sigma_frames,
-                                        max_work_height=max_work_height)
-        result[~seen], mask[~seen], lm[~seen] = frames[~seen], 0, 0
+                                        max_work_height=max_work_height, context=context)
+        hidden = ~seen[keep]
+        result[hidden], mask[hidden], lm[hidden] = shown[hidden], 0, 0
         return result, mask, lm
     factor = max(1, math.ceil(h / max_work_height))
     if factor == 1:
-        (y0, y1, x0, x1), out, alpha, _, lm = _render(frames, parse, keypoints.float(), g, grid_stride, sigma_frames)
-        result = frames.clone()
+        (y0, y1, x0, x1), out, alpha, _, lm = _render(shown, parse, keypoints.float(), g, grid_stride, sigma_frames,
+                                                      keep)
+        result = shown.clone()
         result[:, y0:y1, x0:x1] = _to_uint8(out)
-        mask = torch.zeros(t_len, h, w, dtype=torch.uint8, device=frames.device)
+        mask = torch.zeros(n, h, w, dtype=torch.uint8, device=frames.device)
         mask[:, y0:y1, x0:x1] = (alpha[:, 0] >= 0.5).to(torch.uint8) * 255
         return result, mask, lm
     kp = keypoints.float().clone()
-    top, bottom, left, right = _keypoint_box(kp, g, h, w)
+    top, bottom, left, right = _keypoint_box(kp[keep], g, h, w)
     hs, ws = (bottom - top) // factor, (right - left) // factor
     if hs < 16 or ws < 16:
         return render_tryon(frames, parse, keypoints, g, grid_stride=grid_stride, sigma_frames=sigma_frames,
-                            max_work_height=h)
+                            max_work_height=h, context=context)
     # Full resolution is only touched in uint8 (memory-bound work: float copies of T full
     # crops cost more than the try-on itself at 720x1280).
-    sub = frames[:, top:top + hs * factor, left:left + ws * factor].permute(0, 3, 1, 2)
+    sub = shown[:, top:top + hs * factor, left:left + ws * factor].permute(0, 3, 1, 2)
     small = F.interpolate(sub, size=(hs, ws), mode="bilinear", antialias=True, align_corners=False)
     small = small.permute(0, 2, 3, 1).contiguous()
     parse_s = parse[:, top + factor // 2:top + hs * factor:factor, left + factor // 2:left + ws * factor:factor]
@@ -186,13 +201,13 @@ def render_tryon(frames: Tensor, parse: Tensor, keypoints: Tensor, g: GarmentGeo
     corner = kp.new_tensor([left, top])
     kp[..., :2] = (kp[..., :2] - corner + 0.5) / factor - 0.5
     kp[..., 2] /= factor
-    (y0, y1, x0, x1), out, alpha, a_eff, lm = _render(small, parse_s, kp, g, grid_stride, sigma_frames)
+    (y0, y1, x0, x1), out, alpha, a_eff, lm = _render(small, parse_s, kp, g, grid_stride, sigma_frames, keep)
     lm[..., :2] = (((lm[..., :2] + 0.5) * factor - 0.5) + corner) * lm[..., 2:]
     base = small[:, y0:y1, x0:x1].permute(0, 3, 1, 2).float().div_(255)
     change = _to_uint8(torch.cat([out - (1 - a_eff) * base, a_eff], 1))  # premultiplied colour and its alpha
     box = (top + y0 * factor, left + x0 * factor, (y1 - y0) * factor, (x1 - x0) * factor)
     apply = apply_change_cv2 if frames.device.type == "cpu" else apply_change_torch
-    return (*apply(frames, parse, change, _to_uint8(alpha), box), lm)
+    return (*apply(shown, parse[keep], change, _to_uint8(alpha), box), lm)
 
 
 def apply_change_torch(frames: Tensor, parse: Tensor, change: Tensor, alpha: Tensor,
@@ -292,12 +307,15 @@ def _to_uint8(x: Tensor) -> Tensor:
 
 
 def _render(frames: Tensor, parse: Tensor, keypoints: Tensor, g: GarmentGeometry, grid_stride: int,
-            sigma_frames: float) -> tuple[tuple[int, int, int, int], Tensor, Tensor, Tensor, Tensor]:
-    """The work at one resolution -> (box y0, y1, x0, x1; dressed crop float [T, 3, h, w]; garment
-    alpha [T, 1, h, w]; the total alpha of every change incl. repainted old sleeves; landmarks)."""
+            sigma_frames: float, keep: slice) -> tuple[tuple[int, int, int, int], Tensor, Tensor, Tensor, Tensor]:
+    """The work at one resolution: the frames `keep` of the clip (`frames` holds just those;
+    `parse` and `keypoints` the whole clip, for the body targets' smoothing) -> (box y0, y1,
+    x0, x1; dressed crop float [T', 3, h, w]; garment alpha [T', 1, h, w]; the total alpha of
+    every change incl. repainted old sleeves; landmarks)."""
+    tg = body_targets(keypoints, parse, g, sigma_frames).window(keep)
+    parse = parse[keep]
     t_len, h, w = parse.shape
     dev = frames.device
-    tg = body_targets(keypoints, parse, g, sigma_frames)
     y0, y1, x0, x1 = _box(tg, g, h, w)
     off = torch.tensor([x0, y0], dtype=torch.float32, device=dev)
     crop_h, crop_w = y1 - y0, x1 - x0
@@ -593,6 +611,17 @@ def _desc(a: object) -> str:
     if isinstance(a, np.ndarray):
         return f"{a.dtype} {list(a.shape)}"
     return type(a).__name__
+
+
+def _check_context(context: object, t_len: int) -> tuple[int, int]:
+    values = np.asarray(context).ravel()
+    if values.shape != (2,) or not np.issubdtype(values.dtype, np.integer):
+        raise VisionInputError("CONTEXT", f"expected two ints (before, after), got {_desc(values)}")
+    before, after = int(values[0]), int(values[1])
+    if before < 0 or after < 0 or before + after >= t_len:
+        raise VisionInputError("CONTEXT", f"({before}, {after}) must be >= 0 and leave at least one of the "
+                                          f"{t_len} frames to dress")
+    return before, after
 
 
 def _check_clip(frames: np.ndarray, parse: np.ndarray, keypoints: np.ndarray) -> None:

@@ -26,7 +26,7 @@ Every target track is smoothed over the clip (`smooth_tracks`) with its validity
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import cv2
 import numpy as np
@@ -202,6 +202,10 @@ class BodyTargets:
     scale: Tensor  # [T] body px per photo px
     arm_behind: Tensor  # [T, 2] 1 = that arm is behind the torso (the garment body covers it)
     shoulder_width: Tensor  # [T]
+
+    def window(self, frames: slice) -> BodyTargets:
+        """The targets of some of the frames (the others only informed the smoothing)."""
+        return BodyTargets(*(getattr(self, f.name)[frames] for f in fields(self)))
 
 
 def _unit(v: Tensor) -> Tensor:

@@ -44,6 +44,23 @@ def test_a_tshirt_is_drawn_over_the_old_top_in_its_own_colour(stack, clip):
     assert np.array_equal(dressed[face], clip["FRAMES"][0][face])
 
 
+def test_context_frames_inform_the_smoothing_and_are_not_returned(stack, clip):
+    """A chunk sent with CONTEXT (before, after) comes back as its middle frames, dressed as
+    they are in the whole clip; a CONTEXT that leaves no frame is refused naming it."""
+    photo = draw_product(random_spec(3, GarmentKind.TSHIRT, colour="red", pattern="solid"), 3, size=600)
+    request = {k: clip[k] for k in ("FRAMES", "PARSE", "KEYPOINTS")}
+    whole = infer(stack.triton(), "tryon_video_tracks", {**request, "GARMENT_PHOTO": photo.image[None]})
+    middle = infer(stack.triton(), "tryon_video_tracks", {
+        **request, "GARMENT_PHOTO": photo.image[None], "CONTEXT": np.array([[2, 3]], np.int32)})
+    assert middle["DRESSED"].shape[1] == middle["GARMENT_MASKS"].shape[1] == middle["GARMENT_TRACKS"].shape[1] == 3
+    assert np.abs(middle["GARMENT_TRACKS"][0] - whole["GARMENT_TRACKS"][0, 2:5]).max() <= 0.5
+    assert np.mean(middle["GARMENT_MASKS"][0] != whole["GARMENT_MASKS"][0, 2:5]) < 0.002
+    with pytest.raises(InferenceServerException) as caught:
+        infer(stack.triton(), "tryon_video_tracks", {
+            **request, "GARMENT_PHOTO": photo.image[None], "CONTEXT": np.array([[4, 4]], np.int32)})
+    assert caught.value.status() == "StatusCode.INVALID_ARGUMENT" and "CONTEXT" in caught.value.message()
+
+
 def test_trousers_are_refused_naming_the_silhouette(stack, clip):
     photo = draw_product(random_spec(2, GarmentKind.TROUSERS), 2, size=500)
     request = {k: clip[k] for k in ("FRAMES", "PARSE", "KEYPOINTS")}

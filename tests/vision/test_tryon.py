@@ -217,6 +217,43 @@ def test_side_and_back_views_stay_on_the_body(motion: str) -> None:
         assert drawn.sum() > 500 and (drawn & ~inside).sum() <= 0.02 * drawn.sum()
 
 
+def test_chunks_with_context_are_dressed_as_the_whole_clip() -> None:
+    """A clip sent in chunks with CONTEXT frames either side joins as if dressed whole; without
+    them the garment twitches at every seam (each chunk's tracks smoothed alone)."""
+    frames = list(render_clip("wave", seconds=48 / 25, fps=25, width=360, height=640, seed=2))
+    image, parts = np.stack([f.image for f in frames]), np.stack([f.parts for f in frames])
+    kp = np.stack([f.keypoints for f in frames])
+    _, a = product("coat")
+    garment = (_photo("coat"), a.mask, a.landmarks, a.silhouette)
+
+    def chunked(size: int, context: int) -> np.ndarray:
+        out = []
+        for start in range(0, len(image), size):
+            stop = min(len(image), start + size)
+            lo, hi = max(0, start - context), min(len(image), stop + context)
+            r = try_on(image[lo:hi], parts[lo:hi], kp[lo:hi], *garment, context=(start - lo, hi - stop))
+            assert r.frames.shape[0] == r.mask.shape[0] == r.landmarks.shape[0] == stop - start
+            out.append(r.landmarks)
+        return np.concatenate(out)
+
+    whole = try_on(image, parts, kp, *garment).landmarks
+    with_context, without = chunked(12, 6), chunked(12, 0)
+    assert np.abs(with_context - whole).max() <= 0.5
+    ratios = [jitter_ratio(lm[:, GARMENT_TRACK], kp[:, POSE_TRACK]) for lm in (whole, with_context, without)]
+    print(f"\nwave in a coat, jitter ratio: whole {ratios[0]:.2f}, 12-frame chunks with context {ratios[1]:.2f}, "
+          f"without {ratios[2]:.2f}")
+    assert ratios[1] <= ratios[0] + 0.05 < ratios[2]
+
+
+@pytest.mark.parametrize("context", [(1, 2, 3), (-1, 0), (4, 4), (0.5, 1)])
+def test_bad_context_names_the_tensor(context) -> None:
+    c = clip("idle")
+    _, a = product("tshirt")
+    with pytest.raises(VisionInputError, match="CONTEXT"):
+        try_on(c["image"], c["parts"], c["keypoints"], _photo("tshirt"), a.mask, a.landmarks, a.silhouette,
+               context=context)
+
+
 def test_contact_sheet() -> None:
     """before | after | garment mask for a few frames of each garment; look at it."""
     rows = []
