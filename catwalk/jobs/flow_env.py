@@ -42,7 +42,7 @@ class FlowEnv:
     assemble_deadline_s: float = 600.0
     retry_attempts: int = 4  # UNAVAILABLE: tries in all, gRPC's retry policy
     retry_backoff_s: float = 0.5  # first backoff; doubles up to 5 s
-    chunk_frames: int = 12  # frames per try-on request (8..16)
+    chunk_frames: int = 24  # frames dressed per try-on request (8..32), CONTEXT_FRAMES more either side
     max_fallbacks: int = 2  # templates tried after a shot's first fails a gate
     catalog_url: str = ""  # the merchant's item service for item ids; empty: the Postgres catalog
     _channels: dict[str, grpc.Channel] = field(default_factory=dict, compare=False, repr=False)
@@ -51,7 +51,7 @@ class FlowEnv:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> FlowEnv:
         e = Env(env)
-        chunk = int(e.number("CATWALK_RENDER_CHUNK_FRAMES", 12, minimum=1))
+        chunk = int(e.number("CATWALK_RENDER_CHUNK_FRAMES", 24, minimum=1))
         return cls(
             backends=Backends.from_env(env),
             product_parser_url=e.text("CATWALK_PRODUCT_PARSER_URL"),
@@ -67,7 +67,7 @@ class FlowEnv:
             assemble_deadline_s=e.number("CATWALK_ASSEMBLE_DEADLINE_S", 600.0, minimum=1.0),
             retry_attempts=int(e.number("CATWALK_RETRY_ATTEMPTS", 4, minimum=1)),
             retry_backoff_s=e.number("CATWALK_RETRY_BACKOFF_S", 0.5, minimum=0.01),
-            chunk_frames=min(16, max(8, chunk)),
+            chunk_frames=min(32, max(8, chunk)),
             max_fallbacks=int(e.number("CATWALK_GATE_MAX_FALLBACKS", 2)),
             catalog_url=env.get("CATWALK_CATALOG_URL", "").strip(),
         )

@@ -37,6 +37,7 @@ from catwalk.quality.figures import ShotFrame, ShotQualityMeter
 
 MODEL = "tryon_video_tracks"
 RENDER_MARGIN_S = 0.4  # PlanCuts moves a cut by at most 0.35 s
+CONTEXT_FRAMES = 6  # neighbours sent either side of a chunk for the renderer's smoothing (3 sigma)
 COLOUR_EVERY = 5  # ΔE on every 5th frame showing the garment (5 a second): it was half the step's own time
 
 
@@ -134,12 +135,13 @@ def _dress(run: StepRun, triton: TritonSession, clip: _Clip, garment: ProductGar
 
     def infer(start: int) -> tuple[int, dict[str, np.ndarray]]:
         run.check_cancelled()
-        frames = np.stack(clip.frames[start:start + run.env.chunk_frames])
-        t, h, w = frames.shape[:3]
-        stop = start + t
+        stop = min(n, start + run.env.chunk_frames)
+        lo, hi = max(0, start - CONTEXT_FRAMES), min(n, stop + CONTEXT_FRAMES)  # what the smoothing sees
+        frames = np.stack(clip.frames[lo:hi])
+        t, (h, w) = stop - start, frames.shape[1:3]
         return start, triton.infer(STEP, MODEL, {
-            "FRAMES": frames[None], "PARSE": clip.parse[start:stop][None],
-            "KEYPOINTS": clip.keypoints[start:stop][None], "GARMENT_PHOTO": garment.rgb[None],
+            "FRAMES": frames[None], "PARSE": clip.parse[lo:hi][None], "KEYPOINTS": clip.keypoints[lo:hi][None],
+            "GARMENT_PHOTO": garment.rgb[None], "CONTEXT": np.array([[start - lo, hi - stop]], np.int32),
         }, {"DRESSED": ((1, t, h, w, 3), np.uint8), "GARMENT_MASKS": ((1, t, h, w), np.uint8),
             "GARMENT_TRACKS": ((1, t, 14, 3), np.float32)}, run.env.triton_deadline_s, run.cancelled)
 
