@@ -107,7 +107,15 @@ def report(data: dict, wall: float, args: argparse.Namespace, load_before: tuple
     table.add_row("[bold]job, create → succeeded[/bold]", f"[bold]{wall:.1f}[/bold]", "")
     console.print(table)
     if frames and "render" in steps:
-        console.print(f"render: {frames} frames, {frames / float(steps['render']['wall_s']):.1f} frames/s")
+        attempts = [a for shot in shots for a in shot.get("attempts", [])]
+        rendered = sum(int(a.get("quality", {}).get("frames", 0) or 0) for a in attempts)
+        console.print(f"render: {frames} frames kept, {rendered} rendered in {len(attempts)} attempts for "
+                      f"{len(shots)} shots, {rendered / float(steps['render']['wall_s']):.1f} frames/s")
+        for shot in shots:
+            for a in shot.get("attempts", []):
+                if a.get("gate_failures"):
+                    console.print(f"  shot {shot.get('index', 0)}: {a.get('template_name')} missed "
+                                  f"{'; '.join(a['gate_failures'])}")
     verdict = "[green]meets[/green]" if wall <= TARGET_S else "[red]misses[/red]"
     console.print(f"target ≤ {TARGET_S:.0f} s for 60 s at 720p: {verdict} ({wall:.0f} s); "
                   f"{psutil.cpu_count()} cores, load average {load_before[0]:.1f} before, "
