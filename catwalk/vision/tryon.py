@@ -139,7 +139,9 @@ def _photo_scale(keypoints: np.ndarray, landmarks: np.ndarray, work_factor: int)
     photo = float(np.linalg.norm(lm[GL.SHOULDER_LEFT, :2] - lm[GL.SHOULDER_RIGHT, :2]))
     if not (math.isfinite(body) and body > 0 and photo > 0):
         return 1.0
-    return float(min(1.0, max(PHOTO_OVERSAMPLE * 1.2 * body / photo, 0.05)))
+    wanted = min(1.0, max(PHOTO_OVERSAMPLE * 1.2 * body / photo, 0.05))
+    # Up to a step of 2^(1/4): the chunks of one video almost always get the same photo.
+    return min(1.0, 2 ** (math.ceil(4 * math.log2(wanted)) / 4))
 
 
 # --- the torch core --------------------------------------------------------------------------------
@@ -187,6 +189,8 @@ def render_tryon(frames: Tensor, parse: Tensor, keypoints: Tensor, g: GarmentGeo
         return result, mask, lm
     kp = keypoints.float().clone()
     top, bottom, left, right = _keypoint_box(kp[keep], g, h, w)
+    # On the lattice of multiples of `factor`: every chunk of a video sees the same pixels.
+    top, left = top - top % factor, left - left % factor
     hs, ws = (bottom - top) // factor, (right - left) // factor
     if hs < 16 or ws < 16:
         return render_tryon(frames, parse, keypoints, g, grid_stride=grid_stride, sigma_frames=sigma_frames,

@@ -86,7 +86,9 @@ def garment_geometry(image: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
         size = (max(8, round(w * scale)), max(8, round(h * scale)))
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         mask = cv2.resize(mask, size, interpolation=cv2.INTER_AREA)
-        lm[:, :2] = (lm[:, :2] + 0.5) * np.array([size[0] / w, size[1] / h]) - 0.5
+        # One factor for x and y (not the rounded size's own two): the garment's proportions,
+        # and so where its hem lands, do not depend on how the photo's size rounded.
+        lm[:, :2] = (lm[:, :2] + 0.5) * scale - 0.5
     h, w = mask.shape
     m = (mask > 0).astype(np.uint8)
     p = {g: lm[g, :2] for g in GL}
