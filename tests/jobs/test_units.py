@@ -35,3 +35,21 @@ def test_queue_settings_come_from_the_environment_and_name_a_bad_one():
 ])
 def test_callback_urls(url, ok):
     assert (callback_url_problem(url) is None) == ok
+
+
+def test_the_jitter_gate_holds_the_ratio_only_against_visible_shaking():
+    import dataclasses
+
+    from catwalk.jobs.flow_env import Gates
+    from catwalk.jobs.steps.garment import gate_failures
+    from catwalk.quality.figures import ShotQuality
+
+    nan = float("nan")
+    still = ShotQuality(frames=50, garment_frames=50, colour_frames=10, garment_delta_e=3.0, garment_delta_e_max=4.0,
+                        garment_luminance_ratio=1.0, coverage_frames=50, coverage_iou=0.9, coverage_iou_min=0.8,
+                        garment_jitter=0.025, pose_jitter=0.011, jitter_ratio=0.025 / 0.011, face_frames=0,
+                        faces_found=0, id_distance=nan, id_distance_max=nan)
+    assert gate_failures(still, Gates()) == []  # a held pose: 2.3x of almost nothing
+    shaking = dataclasses.replace(still, garment_jitter=0.9, pose_jitter=0.3, jitter_ratio=3.0)
+    assert gate_failures(shaking, Gates()) == ["jitter ratio 3.000 > 2 (0.90 px/frame² > 0.2)"]
+    assert gate_failures(still, Gates(jitter_floor_px=0.0)) != []

@@ -104,6 +104,8 @@ def gate_failures(quality: ShotQuality, gates: Gates) -> list[str]:
         misses.append(f"garment ΔE {quality.garment_delta_e:.2f} > {gates.max_delta_e:g}")
     if quality.garment_frames == 0:
         misses.append("the garment is in no frame")
-    if not math.isnan(quality.jitter_ratio) and quality.jitter_ratio > gates.max_jitter_ratio:
-        misses.append(f"jitter ratio {quality.jitter_ratio:.3f} > {gates.max_jitter_ratio:g}")
+    if (not math.isnan(quality.jitter_ratio) and quality.jitter_ratio > gates.max_jitter_ratio
+            and quality.garment_jitter > gates.jitter_floor_px):
+        misses.append(f"jitter ratio {quality.jitter_ratio:.3f} > {gates.max_jitter_ratio:g} "
+                      f"({quality.garment_jitter:.2f} px/frame² > {gates.jitter_floor_px:g})")
     return misses
