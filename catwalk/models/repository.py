@@ -12,7 +12,8 @@ from google.protobuf import text_format
 from tritonclient.grpc import model_config_pb2 as mc
 
 CONFIG_VARIANTS = ("config.pbtxt", "configs/gpu.pbtxt")  # default (CPU) and GPU variant
-_ROW = re.compile(r"^\|\s*`?([A-Z_]+)`?\s*\|\s*(input(?:, optional)?|output)\s*\|\s*([A-Z0-9]+)\s*\|\s*`?(\[[^\]]*\])`?\s*\|")
+_ROW = re.compile(r"^\|\s*`?([A-Z_]+)`?\s*\|\s*(input(?:, optional)?|output)\s*\|"
+                  r"\s*([A-Z0-9]+)\s*\|\s*`?(\[[^\]]*\])`?\s*\|")
 
 
 @dataclass
