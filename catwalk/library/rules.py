@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from catwalk.errors import FieldError
 from catwalk.library.dictionary import DimensionDef
 from catwalk.library.schema import Rule
 from catwalk.library.tags import Dictionary, Subject, Tags, load_dictionary
@@ -41,13 +42,8 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-class RuleError(ValueError):
+class RuleError(FieldError):
     """A rule that cannot be stored as given; `field` names the offending field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
 
 
 class RuleConflict(RuleError):

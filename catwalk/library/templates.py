@@ -19,18 +19,15 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from catwalk.errors import FieldError
 from catwalk.library.schema import ASSET_KEYS, DESCRIPTOR_DIM, TEMPLATE_STATUSES, Template
 from catwalk.library.tags import Tags, check_tags, load_dictionary
 
 MAX_PAGE_SIZE = 1000
 
 
-class TemplateExists(ValueError):
+class TemplateExists(FieldError):
     """Another template has this name or source key; `field` says which."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 @dataclass

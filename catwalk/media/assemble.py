@@ -21,6 +21,7 @@ from typing import Any
 import av
 import numpy as np
 
+from catwalk.errors import FieldError
 from catwalk.media import mix
 from catwalk.media.audio import AudioDecodeError, decode_audio
 from catwalk.media.subtitles import Cue, SubtitleRenderer, composite, cues_from_words
@@ -35,12 +36,8 @@ AAC_HEADROOM_DB = 0.5  # AAC's reconstruction overshoots the mastered peaks by a
 PROGRESS_EVERY_S = 0.5
 
 
-class AssemblyError(ValueError):
+class AssemblyError(FieldError):
     """Bad input, named by its request field (`shots[2].s3_key`, `aspect`, …)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 class AssemblyCancelled(Exception):

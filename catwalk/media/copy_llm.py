@@ -17,17 +17,14 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from catwalk.errors import FieldError
 from catwalk.media.script import CopyBrief, CopyFailed
 
 DEFAULT_TIMEOUT_S = 10.0
 
 
-class CopySettingsError(ValueError):
+class CopySettingsError(FieldError):
     """A CATWALK_COPY_* setting that cannot be used; `field` names the variable."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 @dataclass(frozen=True)

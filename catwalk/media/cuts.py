@@ -9,16 +9,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from catwalk.errors import FieldError
+
 DEFAULT_TOLERANCE_S = 0.35
 DEFAULT_MIN_SHOT_S = 1.0
 
 
-class CutError(ValueError):
+class CutError(FieldError):
     """Bad input to plan_cuts; `field` names it as PlanCutsRequest does."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 @dataclass(frozen=True)

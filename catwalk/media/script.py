@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from catwalk.errors import FieldError
 from catwalk.media import phrasebank
 from catwalk.media.copy_facts import Facts, facts, has_anything, unsupported
 from catwalk.v1 import tags_pb2
@@ -37,13 +38,9 @@ _COMMA = re.compile(r"[,，、;；:：—]")
 _END = re.compile(r"[.!?。！？]+")
 
 
-class ScriptError(ValueError):
+class ScriptError(FieldError):
     """Input the script writer refuses; `field` names it ("shots", "shots[3].duration_s",
     "language", "profile")."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 class CopyFailed(Exception):

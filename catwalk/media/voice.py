@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from catwalk.errors import FieldError
 from catwalk.media import espeak
 
 if TYPE_CHECKING:
@@ -93,13 +94,9 @@ class Speech:
         return buf.getvalue()
 
 
-class VoiceError(ValueError):
+class VoiceError(FieldError):
     """Bad synthesis input; `field` names the request field at fault ("voice", "text",
     "rate")."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class UnknownVoice(VoiceError):

@@ -61,7 +61,7 @@ def _music_errors(field: str | None = None) -> Iterator[None]:
     try:
         yield
     except music.InvalidMusic as exc:
-        raise invalid(field or exc.field, str(exc)) from None
+        raise invalid(field or exc.field, exc.message) from None
     except music.TrackNotFound as exc:
         raise NotFound(str(exc)) from None
     except music.NoMusicForStyle as exc:
@@ -81,7 +81,7 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
             written = script.write_script(request.profile, request.shots, request.language, request.seed,
                                           copywriter=self.copywriter)
         except script.ScriptError as exc:
-            raise invalid(exc.field, str(exc)) from None
+            raise invalid(exc.field, exc.message) from None
         if written.fallback_reason:
             log.warning("copywriter refused, phrase bank used", reason=written.fallback_reason)
         return convert.script(written)
@@ -97,7 +97,7 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
         try:
             speech = voice.synthesize(request.text, request.voice, request.rate or 1.0)
         except voice.VoiceError as exc:
-            raise invalid(exc.field, str(exc)) from None
+            raise invalid(exc.field, exc.message) from None
         answer = convert.speech(speech)
         wav = speech.wav_bytes()
         if request.output_key:
@@ -125,7 +125,7 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
             plan = cuts.plan_cuts(list(request.shot_durations_s), list(request.beats_s), list(request.downbeats_s),
                                   tolerance_s=request.tolerance_s or 0.35, min_shot_s=request.min_shot_s or 1.0)
         except cuts.CutError as exc:
-            raise invalid(exc.field, str(exc)) from None
+            raise invalid(exc.field, exc.message) from None
         return convert.cut_plan(plan)
 
     # ---- assembly ----
@@ -185,7 +185,7 @@ class MediaAssemblerServicer(media_assembler_pb2_grpc.MediaAssemblerServicer):
         if "error" in outcome:
             error = outcome["error"]
             if isinstance(error, assembly.AssemblyError):
-                raise invalid(error.field, str(error)) from None
+                raise invalid(error.field, error.message) from None
             raise error
         result: assembly.AssemblyResult = outcome["result"]
         return result

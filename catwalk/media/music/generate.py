@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import butter, sosfilt
 
+from catwalk.errors import FieldError
 from catwalk.media.mix import master
 
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
@@ -71,12 +72,8 @@ class GeneratedTrack:
     true_peak_dbtp: float
 
 
-class StyleError(ValueError):
+class StyleError(FieldError):
     """An unknown style or a tempo/length the generator cannot make."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def midi_hz(note: float) -> float:

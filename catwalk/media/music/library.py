@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.exc import IntegrityError
 
+from catwalk.errors import FieldError
 from catwalk.library.db import engine
 from catwalk.library.schema import ASSET_BUCKET
 from catwalk.media.audio import AudioDecodeError, decode_audio, encode_flac
@@ -67,12 +68,8 @@ class MusicError(Exception):
     """Anything the music library refuses."""
 
 
-class InvalidMusic(MusicError, ValueError):
+class InvalidMusic(MusicError, FieldError):
     """Bad input; `field` is "audio", "style", "name", "duration_s"…, as the proto names it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 class TrackNotFound(MusicError, LookupError):
