@@ -96,6 +96,12 @@ def test_tryon_video_finds_the_tracks_itself_and_dresses_a_walk(stack, reports):
     side_by_side = (np.concatenate([a, b], axis=1) for a, b in zip(clip, dressed, strict=True))
     assert write_mp4(side_by_side, report / "tryon.mp4", fps=15) == 16
     assert probe(report / "tryon.mp4")["frames"] == 16
+    # A chunk with CONTEXT: its middle frames, dressed as in the whole clip, with their pose.
+    middle = infer(stack.triton(), "tryon_video", {"FRAMES": clip[None], "GARMENT_PHOTO": photo.image[None],
+                                                   "CONTEXT": np.array([[5, 6]], np.int32)})
+    assert middle["DRESSED"].shape[1] == middle["KEYPOINTS"].shape[1] == 5
+    assert np.array_equal(middle["KEYPOINTS"][0], pose[5:10])
+    assert np.abs(middle["GARMENT_TRACKS"][0] - tracks[5:10]).max() <= 0.5
 
 
 def test_tryon_video_names_the_model_that_refused(stack):

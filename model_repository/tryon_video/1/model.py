@@ -39,8 +39,11 @@ class TritonPythonModel:
     async def _respond(self, request):
         frames = pb_utils.get_input_tensor_by_name(request, "FRAMES").as_numpy()
         photos = pb_utils.get_input_tensor_by_name(request, "GARMENT_PHOTO").as_numpy()
+        context = pb_utils.get_input_tensor_by_name(request, "CONTEXT")  # optional
+        contexts = [None] * len(frames) if context is None else list(context.as_numpy())
         try:
-            clips = await asyncio.gather(*(self._clip(f, p) for f, p in zip(frames, photos, strict=True)))
+            clips = await asyncio.gather(*(self._clip(f, p, c)
+                                           for f, p, c in zip(frames, photos, contexts, strict=True)))
         except StepFailed as exc:
             return pb_utils.InferenceResponse(error=exc.error)
         return pb_utils.InferenceResponse(output_tensors=[
@@ -48,7 +51,7 @@ class TritonPythonModel:
             for name in (*TRYON_OUTPUTS, "KEYPOINTS")
         ])
 
-    async def _clip(self, frames, photo):
+    async def _clip(self, frames, photo, context):
         if frames.shape[0] == 0:
             raise StepFailed(pb_utils.TritonError("FRAMES: the clip has no frames", pb_utils.TritonError.INVALID_ARG))
         chunks = [frames[i:i + self.chunk] for i in range(0, len(frames), self.chunk)]
@@ -58,10 +61,14 @@ class TritonPythonModel:
             *(_call("person_analysis", {"IMAGES": c}, ("KEYPOINTS", "MASK", "PARSE")) for c in chunks))
         keypoints = np.concatenate([a["KEYPOINTS"] for a in analyses])
         parse = np.concatenate([a["PARSE"] for a in analyses])
-        dressed = await _call("tryon_video_tracks", {
-            "FRAMES": frames[None], "PARSE": parse[None], "KEYPOINTS": keypoints[None],
-            "GARMENT_PHOTO": photo[None]}, TRYON_OUTPUTS)
-        return {**{name: dressed[name][0] for name in TRYON_OUTPUTS}, "KEYPOINTS": keypoints}
+        inputs = {"FRAMES": frames[None], "PARSE": parse[None], "KEYPOINTS": keypoints[None],
+                  "GARMENT_PHOTO": photo[None]}
+        if context is not None:  # the renderer checks it, and returns the frames between
+            inputs["CONTEXT"] = np.asarray(context, np.int32)[None]
+        dressed = await _call("tryon_video_tracks", inputs, TRYON_OUTPUTS)
+        before = 0 if context is None else int(context[0])
+        shown = keypoints[before:before + dressed["DRESSED"].shape[1]]  # the pose of the frames returned
+        return {**{name: dressed[name][0] for name in TRYON_OUTPUTS}, "KEYPOINTS": shown}
 
 
 async def _call(model, inputs, outputs):
