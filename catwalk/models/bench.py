@@ -17,6 +17,7 @@ import numpy as np
 import tritonclient.grpc as grpcclient
 import tritonclient.utils.shared_memory as shm
 from google.protobuf.json_format import MessageToJson
+from tritonclient.utils import InferenceServerException
 
 from catwalk.models.client import input_tensor
 
@@ -145,9 +146,17 @@ class _Regions:
         self.client.register_system_shared_memory(region, "/" + region, nbytes)
         return region, handle
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout_s
         for region, handle in self.made:
-            self.client.unregister_system_shared_memory(region)
+            while True:
+                try:
+                    self.client.unregister_system_shared_memory(region)
+                    break
+                except InferenceServerException as exc:  # "currently in use": a request not yet released
+                    if "in use" not in exc.message() or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
             shm.destroy_shared_memory_region(handle)
 
 
@@ -233,8 +242,10 @@ def run(
             for _ in range(requests):
                 done.acquire()
             wall = time.perf_counter() - start
-        _settle(client, model, before[model].requests + len(latencies))
-        after = {m: _counts(client, m) for m in models}
+            # Counted once the server lets a request go, which is also when it lets go of the
+            # regions (a reply can arrive before that): then the regions may be given back.
+            _settle(client, model, before[model].requests + len(latencies))
+            after = {m: _counts(client, m) for m in models}
     client.close()
     counts = {m: after[m] - before[m] for m in models}
     if failures and not latencies:
