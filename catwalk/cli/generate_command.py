@@ -17,7 +17,7 @@ from google.protobuf.json_format import MessageToDict
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from catwalk.cli.output import err, fail, step
-from catwalk.cli.service_client import channel_to, describe
+from catwalk.cli.service_client import channel_to, describe, parse_attributes
 from catwalk.cli.stack_commands import settings
 from catwalk.stack.stack import read_stack
 from catwalk.v1 import media_assembler_pb2 as media_pb
@@ -79,13 +79,7 @@ def generate(
         fail(f"--aspect {aspect!r}: use one of {', '.join(ASPECTS)}")
     if resolution not in RESOLUTIONS:
         fail(f"--resolution {resolution!r}: use one of {', '.join(RESOLUTIONS)}")
-    attributes = {}
-    for spec in attribute:
-        name, sep, value = spec.partition("=")
-        if not sep or not name:
-            fail(f"--attr {spec!r}: expected NAME=VALUE")
-        attributes[name] = value
-    product = pb.ProductInput(title=title, description=description, merchant_attributes=attributes)
+    product = pb.ProductInput(title=title, description=description, merchant_attributes=parse_attributes(attribute))
     if item_id:
         product.item_id = item_id
     else:

@@ -17,7 +17,7 @@ from google.protobuf.json_format import MessageToDict
 from rich.table import Table
 
 from catwalk.cli.output import fail, out, print_json, step
-from catwalk.cli.service_client import call, channel_to, tags_dict
+from catwalk.cli.service_client import call, channel_to, parse_attributes, tags_dict
 from catwalk.cli.stack_commands import settings
 from catwalk.stack.s3 import s3_client
 from catwalk.stack.stack import read_stack
@@ -92,13 +92,8 @@ def parse(
     """Parse a product (an --item-id, or an --image / --s3-key with its --title) into its profile."""
     if sum(x is not None for x in (item_id, image, s3_key)) != 1:
         fail("give one of --item-id, --image or --s3-key")
-    merchant = {}
-    for spec in attributes:
-        name, sep, value = spec.partition("=")
-        if not sep or not name:
-            fail(f"--attr {spec!r}: expected NAME=VALUE")
-        merchant[name] = value
-    request = pb.ParseProductRequest(title=title, description=description, merchant_attributes=merchant)
+    request = pb.ParseProductRequest(title=title, description=description,
+                                     merchant_attributes=parse_attributes(attributes))
     if item_id is not None:
         request.item_id = item_id
     elif image is not None:

@@ -68,6 +68,17 @@ def describe(exc: grpc.RpcError) -> str:
     return "\n".join(lines[:1] if len(lines) == 2 and lines[1].strip() in lines[0] else lines)
 
 
+def parse_attributes(specs: list[str], option: str = "--attr") -> dict[str, str]:
+    """NAME=VALUE pairs, as given (a merchant's own attributes)."""
+    attributes = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        if not sep or not name:
+            fail(f"{option} {spec!r}: expected NAME=VALUE")
+        attributes[name] = value
+    return attributes
+
+
 def parse_tags(specs: list[str], option: str) -> dict[str, tags_pb2.TagValue]:
     """NAME=VALUE: `true`/`false` → flag, `a,b` → list, anything else → text."""
     tags = {}
