@@ -92,19 +92,29 @@ class _Clip:
 
 
 def _segment(run: StepRun, template: TemplateRef, in_s: float, out_s: float, workdir: Path) -> _Clip:
-    store = run.store
-    video = workdir / f"template-{template.id}.mp4"
-    if not video.exists():
-        video.write_bytes(store.get_bytes(template.video_key, ASSET_BUCKET))
+    video, pose, parse = _template_files(run, template, workdir)
     first = round(in_s * template.fps)
     count = max(1, round((out_s - in_s) * template.fps))
     frames = list(islice(read_frames(video), first, first + count))
-    keypoints = decode_pose_track(store.get_bytes(template.pose_track_key, ASSET_BUCKET))[first:first + count]
-    parse = decode_parse_track(store.get_bytes(template.parse_track_key, ASSET_BUCKET))[first:first + count]
+    keypoints = np.load(pose, mmap_mode="r")[first:first + count]
+    parse = np.load(parse, mmap_mode="r")[first:first + count]
     n = min(len(frames), len(keypoints), len(parse))
     if n == 0:
         raise failed(STEP, "FAILED_PRECONDITION", f"template {template.name}: no frames at {in_s:.2f}..{out_s:.2f} s")
     return _Clip(frames[:n], np.ascontiguousarray(keypoints[:n], np.float32), np.ascontiguousarray(parse[:n]))
+
+
+def _template_files(run: StepRun, template: TemplateRef, workdir: Path) -> tuple[Path, Path, Path]:
+    """The template's video, pose track and parse track as local files, fetched and decoded
+    once per render step (a template serves several shots and fallbacks; its parse track
+    takes ~0.3 s to decompress); the tracks as .npy, read a segment at a time."""
+    video = workdir / f"template-{template.id}.mp4"
+    pose, parse = video.with_suffix(".pose.npy"), video.with_suffix(".parse.npy")
+    if not parse.exists():  # written last
+        video.write_bytes(run.store.get_bytes(template.video_key, ASSET_BUCKET))
+        np.save(pose, decode_pose_track(run.store.get_bytes(template.pose_track_key, ASSET_BUCKET)))
+        np.save(parse, decode_parse_track(run.store.get_bytes(template.parse_track_key, ASSET_BUCKET)))
+    return video, pose, parse
 
 
 class _Pace:
